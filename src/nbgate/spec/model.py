@@ -1,0 +1,184 @@
+"""The validation spec: one typed model every runner reads (local, Argo, KFP).
+
+Written like a Kubernetes resource because its users are Kubernetes people::
+
+    apiVersion: nbgate.dev/v1alpha1
+    kind: NotebookValidation
+    metadata: {name: churn-model}
+    spec:
+      source: {git: {url: https://github.com/acme/churn, ref: main}}
+      notebooks: ["notebooks/*.ipynb"]
+      golden: {path: "golden/{name}"}
+      parameters: {alpha: 0.5}
+
+See ``docs/glossary.md`` for every field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from nbgate._model import WireModel
+from nbgate.compare.options import CompareOptions
+from nbgate.durations import Duration
+from nbgate.probe.endpoint import Endpoint
+from nbgate.spec.pod import PodProfile, PodSpec, ProfilesFrom
+
+__all__ = [
+    "API_VERSION",
+    "KIND",
+    "Budgets",
+    "ChangedRange",
+    "GitSource",
+    "GoldenSpec",
+    "NotebookSource",
+    "NotebookValidation",
+    "ObjectMeta",
+    "PvcSource",
+    "ReportFormat",
+    "ReportSpec",
+    "Timeouts",
+    "ValidationSpec",
+]
+
+API_VERSION = "nbgate.dev/v1alpha1"
+KIND = "NotebookValidation"
+
+ReportFormat = Literal["json", "junit", "html", "markdown", "metrics"]
+
+
+class ChangedRange(WireModel):
+    """Validate only notebooks changed between two commits (a push's before..after)."""
+
+    before: str
+    after: str
+
+
+class GitSource(WireModel):
+    url: str
+    ref: str | None = Field(default=None, description="Branch, tag or commit SHA; default: the remote HEAD.")
+    credentials_secret: str | None = Field(
+        default=None,
+        description="Name of the Kubernetes Secret with the Git credentials (keys: token, or "
+        "username+password, or ssh-privatekey). Never put a token in the spec.",
+    )
+    submodules: bool = False
+    lfs: bool = True
+    depth: int | None = Field(default=1, description="Shallow-clone depth; null for full history.")
+    changed_between: ChangedRange | None = None
+
+
+class PvcSource(WireModel):
+    claim_name: str
+    path: str = "."
+
+
+class NotebookSource(WireModel):
+    """Where notebooks come from: exactly one of ``git``, ``local`` or ``pvc``."""
+
+    git: GitSource | None = None
+    local: str | None = Field(default=None, description="A local directory (local runs).")
+    pvc: PvcSource | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> NotebookSource:
+        chosen = [n for n in ("git", "local", "pvc") if getattr(self, n) is not None]
+        if len(chosen) != 1:
+            raise ValueError(
+                "set exactly one of source.git, source.local or source.pvc"
+                + (f" (got {', '.join(chosen)})" if chosen else "")
+            )
+        return self
+
+
+class GoldenSpec(WireModel):
+    """Where each notebook's golden lives.
+
+    ``path`` is a template relative to the golden source's root; placeholders: ``{path}``
+    (the notebook's path in the source), ``{dir}``, ``{name}`` (file name), ``{stem}``.
+    Without ``source`` the golden comes from the same checkout as the notebooks.
+    """
+
+    source: NotebookSource | None = None
+    path: str = "golden/{name}"
+    required: bool = Field(default=True, description="A missing golden is an input error (else: skipped).")
+
+
+class Timeouts(WireModel):
+    cell: Duration | None = Field(default=600.0, description="Per-cell timeout.")
+    notebook: Duration | None = Field(default=3600.0, description="Whole-notebook deadline, enforced.")
+    startup: Duration = Field(default=60.0, description="Kernel start-up timeout.")
+
+
+class Budgets(WireModel):
+    """Compute budgets: exceeding one fails the notebook with the cell named."""
+
+    cell_seconds: Duration | None = None
+    cell_memory: str | None = Field(default=None, description="Peak kernel RSS per cell, e.g. '2Gi'.")
+    notebook_memory: str | None = None
+
+
+class ReportSpec(WireModel):
+    formats: list[ReportFormat] = ["json", "junit"]
+    output_dir: str = "nbgate-out"
+
+
+class ObjectMeta(WireModel):
+    name: str = "validation"
+    namespace: str | None = None
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+
+
+class ValidationSpec(WireModel):
+    source: NotebookSource
+    notebooks: list[str] = Field(default=["**/*.ipynb"], description="Paths or globs in the source.")
+    exclude: list[str] = []
+    golden: GoldenSpec | None = None
+    parameters: dict[str, Any] = {}
+    parameter_sets: dict[str, dict[str, Any]] = Field(
+        default={}, description="Named parameter sets, e.g. smoke (pushes) and full (nightly)."
+    )
+    parameter_set: str | None = Field(default=None, description="The set to use; merged under parameters.")
+    kernel: str | None = Field(default=None, description="Kernel name; default: the notebook's own.")
+    timeouts: Timeouts = Timeouts()
+    budgets: Budgets = Budgets()
+    compare: CompareOptions = CompareOptions()
+    endpoints: list[Endpoint] = []
+    pod: PodSpec = PodSpec()
+    profiles: dict[str, PodProfile] = {}
+    profiles_from: ProfilesFrom | None = None
+    report: ReportSpec = ReportSpec()
+    jobs: int | None = Field(default=None, ge=1, description="Notebooks run at once (local); default: cores.")
+
+    @model_validator(mode="after")
+    def _known_parameter_set(self) -> ValidationSpec:
+        if self.parameter_set and self.parameter_set not in self.parameter_sets:
+            known = ", ".join(sorted(self.parameter_sets)) or "none defined"
+            raise ValueError(f"parameterSet {self.parameter_set!r} is not in parameterSets ({known})")
+        return self
+
+    def effective_parameters(self, parameter_set: str | None = None) -> dict[str, Any]:
+        """The parameters a notebook gets: the chosen set, overridden by ``parameters``."""
+        name = parameter_set or self.parameter_set
+        merged: dict[str, Any] = {}
+        if name:
+            if name not in self.parameter_sets:
+                known = ", ".join(sorted(self.parameter_sets)) or "none defined"
+                from nbgate.errors import InputError
+
+                raise InputError(f"parameter set {name!r} is not in spec.parameterSets ({known})")
+            merged.update(self.parameter_sets[name])
+        merged.update(self.parameters)
+        return merged
+
+
+class NotebookValidation(WireModel):
+    """The resource: ``apiVersion: nbgate.dev/v1alpha1``, ``kind: NotebookValidation``."""
+
+    api_version: Literal["nbgate.dev/v1alpha1"] = Field(default=API_VERSION, alias="apiVersion")
+    kind: Literal["NotebookValidation"] = KIND
+    metadata: ObjectMeta = ObjectMeta()
+    spec: ValidationSpec

@@ -1,0 +1,51 @@
+"""The registry of steps: every step has the same five faces.
+
+function (typed Python) · CLI subcommand · Argo WorkflowTemplate · KFP component · image.
+``tests/test_registry.py`` checks that each face of each registered step exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["STEPS", "Step", "step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    function: str  # "module:attribute" of the typed step function
+    extras: tuple[str, ...]  # pip extras the step's image installs
+    summary: str
+
+    @property
+    def cli(self) -> str:
+        return self.name
+
+    @property
+    def image_dir(self) -> str:
+        return f"images/{self.name}"
+
+    @property
+    def argo_template(self) -> str:
+        return f"nbgate-{self.name}"
+
+    @property
+    def kfp_component(self) -> str:
+        return f"components/{self.name}/component.yaml"
+
+
+STEPS: tuple[Step, ...] = (
+    Step("clone", "nbgate.steps.clone:clone", (), "Clone a Git repo at a ref and pick notebooks."),
+    Step("execute", "nbgate.steps.execute:execute", ("execute",), "Execute a notebook with papermill."),
+    Step("compare", "nbgate.steps.compare:compare", ("compare",), "Compare an executed notebook with its golden."),
+    Step("probe", "nbgate.steps.probe:probe", ("probe",), "Probe the model endpoints a notebook depends on."),
+    Step("report", "nbgate.steps.report:report", ("report",), "Write JSON, JUnit, HTML, Markdown and metrics."),
+)
+
+
+def step(name: str) -> Step:
+    for s in STEPS:
+        if s.name == name:
+            return s
+    raise KeyError(name)
