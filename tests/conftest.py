@@ -4,6 +4,5 @@ from __future__ import annotations
 
 import os
 
-# Notebooks run headless in tests: no GUI backend, no stray config from the developer's home.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# No stray debugger warnings from kernels started by the tests.
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
