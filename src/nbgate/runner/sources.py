@@ -52,7 +52,7 @@ def resolve_source(
             CloneRequest(
                 url=git.url,
                 ref=git.ref,
-                dest=scratch / label,
+                dest=str(scratch / label),
                 notebooks=patterns,
                 exclude=exclude,
                 depth=git.depth,

@@ -16,7 +16,7 @@ See ``docs/glossary.md`` for every field.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field, model_validator
 
@@ -43,8 +43,8 @@ __all__ = [
     "ValidationSpec",
 ]
 
-API_VERSION = "nbgate.dev/v1alpha1"
-KIND = "NotebookValidation"
+API_VERSION: Final = "nbgate.dev/v1alpha1"
+KIND: Final = "NotebookValidation"
 
 ReportFormat = Literal["json", "junit", "html", "markdown", "metrics"]
 
@@ -102,7 +102,14 @@ class GoldenSpec(WireModel):
     """
 
     source: NotebookSource | None = None
-    path: str = "golden/{name}"
+    path: str = Field(
+        default="golden/{name}",
+        description="Template relative to the golden source's root ({path}, {dir}, {name}, {stem}; a "
+        "literal brace is doubled). A golden given as a file (nbgate run --golden FILE) is "
+        "source.local = the file's directory and path = its file name; a golden directory is "
+        "source.local = that directory and path = '{path}'. An operator goldenNotebook is its git "
+        "source and its exact path.",
+    )
     required: bool = Field(default=True, description="A missing golden is an input error (else: skipped).")
 
 

@@ -50,7 +50,11 @@ class PodProfile(WireModel):
 class ProfilesFrom(WireModel):
     """Import profiles from a JupyterHub (z2jh) Helm values file."""
 
-    z2jh_values: str
+    # Explicit alias: the generator would write 'z2JhValues'; the glossary name is z2jhValues.
+    z2jh_values: str = Field(
+        alias="z2jhValues",
+        description="Path to the z2jh Helm values file (relative: to the spec file's directory).",
+    )
 
 
 class PodSpec(WireModel):
