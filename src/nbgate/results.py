@@ -81,6 +81,12 @@ class OutputDiff(WireModel):
     max_rel_error: float | None = None
     rtol: float | None = None
     atol: float | None = None
+    mean_pixel_diff: float | None = Field(
+        default=None, description="Images: mean absolute channel difference, 0-255."
+    )
+    changed_pixel_fraction: float | None = Field(
+        default=None, description="Images: fraction of changed pixel blocks."
+    )
     details: dict[str, Any] = {}
 
 
@@ -89,6 +95,7 @@ class CellComparison(WireModel):
     golden_index: int | None = None
     cell_id: str | None = None
     status: str = Field(description="match | mismatch | skipped | inserted | removed")
+    message: str = Field(default="", description="Why a cell was skipped, inserted or removed.")
     diffs: list[OutputDiff] = []
 
 
@@ -100,6 +107,7 @@ class CompareResult(WireModel):
     cells: list[CellComparison] = []
     scraps: list[OutputDiff] = []
     duration_seconds: float | None = None
+    counts: dict[str, int] = Field(default={}, description="Cells per status (match, mismatch, skipped…).")
 
 
 class CheckResult(WireModel):
@@ -128,6 +136,7 @@ class CloneResult(WireModel):
     ref: str | None = None
     commit: str | None = None
     notebooks: list[str] = []
+    warnings: list[str] = Field(default=[], description="e.g. Git LFS files left as pointers (git-lfs missing).")
 
 
 class SourceInfo(WireModel):
