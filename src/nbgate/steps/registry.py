@@ -17,6 +17,7 @@ class Step:
     function: str  # "module:attribute" of the typed step function
     extras: tuple[str, ...]  # pip extras the step's image installs
     summary: str
+    image: str | None = None  # the image folder when the step shares another step's image
 
     @property
     def cli(self) -> str:
@@ -24,11 +25,14 @@ class Step:
 
     @property
     def image_dir(self) -> str:
-        return f"images/{self.name}"
+        return f"images/{self.image or self.name}"
 
     @property
     def argo_template(self) -> str:
-        return f"nbgate-{self.name}"
+        """The WorkflowTemplate name, versioned (``nbgate-execute-v0-1``) so upgrades coexist."""
+        from nbgate.argo.settings import versioned
+
+        return versioned(self.name)
 
     @property
     def kfp_component(self) -> str:
@@ -41,6 +45,7 @@ STEPS: tuple[Step, ...] = (
     Step("compare", "nbgate.steps.compare:compare", ("compare",), "Compare an executed notebook with its golden."),
     Step("probe", "nbgate.steps.probe:probe", ("probe",), "Probe the model endpoints a notebook depends on."),
     Step("report", "nbgate.steps.report:report", ("report",), "Write JSON, JUnit, HTML, Markdown and metrics."),
+    Step("gate", "nbgate.steps.gate:gate", (), "Set the run's status from the verdict files.", image="report"),
 )
 
 

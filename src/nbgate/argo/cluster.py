@@ -1,0 +1,195 @@
+"""The cluster objects around the templates: RBAC, fences, the executor snippet, secrets examples.
+
+Plain Kubernetes dicts: none of them is an Argo object Hera models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbgate.pod.constants import GPU_RESOURCE
+from nbgate.pod.shape import container_security_context
+
+__all__ = [
+    "EXECUTOR_IMAGE",
+    "controller_executor_patch",
+    "executor_config",
+    "external_secrets",
+    "quota",
+    "rbac",
+    "semaphores",
+]
+
+EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v3.7.18"
+WORKFLOW_SA = "nbgate-workflow"
+EXECUTOR_SA = "nbgate-executor"
+SENSOR_SA = "nbgate-sensor"
+_PART_OF = {"app.kubernetes.io/part-of": "nbgate"}
+
+
+def _meta(name: str, namespace: str | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": name, "labels": dict(_PART_OF)}
+    if namespace:
+        meta["namespace"] = namespace
+    return meta
+
+
+def _ns(namespace: str | None) -> dict[str, str]:
+    return {"namespace": namespace} if namespace else {}
+
+
+def rbac(namespace: str | None = None) -> list[dict[str, Any]]:
+    """Three accounts, least privilege each.
+
+    * ``nbgate-workflow``: the step pods; no token, no Role — steps never call the API.
+    * ``nbgate-executor``: Argo's init/wait containers report results (``workflowtaskresults``)
+      and artifact GC tasks clean up; nothing else.
+    * ``nbgate-sensor``: the Sensor submits Workflows from the validation template.
+    """
+
+    def account(name: str) -> dict[str, Any]:
+        return {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": _meta(name, namespace),
+            "automountServiceAccountToken": False,
+        }
+
+    def role(name: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": _meta(name, namespace),
+                "rules": rules,
+            },
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding",
+                "metadata": _meta(name, namespace),
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+                "subjects": [{"kind": "ServiceAccount", "name": name, **_ns(namespace)}],
+            },
+        ]  # fmt: skip
+
+    argo = "argoproj.io"
+    return [
+        account(WORKFLOW_SA),
+        account(EXECUTOR_SA),
+        *role(
+            EXECUTOR_SA,
+            [
+                {"apiGroups": [argo], "resources": ["workflowtaskresults"], "verbs": ["create", "patch"]},
+                {"apiGroups": [argo], "resources": ["workflowartifactgctasks"], "verbs": ["list", "watch"]},
+                {"apiGroups": [argo], "resources": ["workflowartifactgctasks/status"], "verbs": ["patch"]},
+            ],
+        ),
+        account(SENSOR_SA),
+        *role(
+            SENSOR_SA,
+            [
+                {"apiGroups": [argo], "resources": ["workflows"], "verbs": ["create"]},
+                {"apiGroups": [argo], "resources": ["workflowtemplates"], "verbs": ["get", "list"]},
+            ],
+        ),
+    ]
+
+
+def semaphores(gpu_executions: int = 2, namespace: str | None = None) -> dict[str, Any]:
+    """At most ``gpu_executions`` GPU notebooks at once across all validations in the namespace."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta("nbgate-semaphores", namespace),
+        "data": {"gpu-executions": str(gpu_executions)},
+    }
+
+
+def quota(namespace: str | None = None, gpus: int = 2) -> list[dict[str, Any]]:
+    """Namespace ceiling plus per-container defaults: GPU defaults to 0 and tops out at 1."""
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ResourceQuota",
+            "metadata": _meta("nbgate-quota", namespace),
+            "spec": {
+                "hard": {
+                    "requests.cpu": "32",
+                    "requests.memory": "128Gi",
+                    "limits.cpu": "64",
+                    "limits.memory": "256Gi",
+                    f"requests.{GPU_RESOURCE}": str(gpus),
+                    "pods": "200",
+                    "persistentvolumeclaims": "20",
+                }
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "LimitRange",
+            "metadata": _meta("nbgate-limits", namespace),
+            "spec": {
+                "limits": [
+                    {
+                        "type": "Container",
+                        "defaultRequest": {"cpu": "250m", "memory": "512Mi", GPU_RESOURCE: "0"},
+                        "default": {"cpu": "2", "memory": "4Gi", GPU_RESOURCE: "0"},
+                        "max": {GPU_RESOURCE: "1"},
+                    }
+                ]
+            },
+        },
+    ]
+
+
+def executor_config() -> dict[str, Any]:
+    """What the controller's ``executor`` setting must hold for restricted init/wait containers."""
+    security = container_security_context()
+    return {
+        "imagePullPolicy": "IfNotPresent",
+        "resources": {
+            "requests": {"cpu": "50m", "memory": "64Mi"},
+            "limits": {"cpu": "500m", "memory": "256Mi"},
+        },
+        "securityContext": security,
+    }
+
+
+def controller_executor_patch(namespace: str = "argo") -> dict[str, Any]:
+    """A patch for ``workflow-controller-configmap``: Argo's init/wait containers run restricted too."""
+    import yaml
+
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "workflow-controller-configmap", "namespace": namespace},
+        "data": {"executor": yaml.safe_dump(executor_config(), sort_keys=False)},
+    }
+
+
+def external_secrets(store: str = "nbgate-store", namespace: str | None = None) -> list[dict[str, Any]]:
+    """External Secrets Operator examples: the Git, endpoint and webhook Secrets from a store."""
+
+    def secret(name: str, keys: list[tuple[str, str, str]]) -> dict[str, Any]:
+        return {
+            "apiVersion": "external-secrets.io/v1",
+            "kind": "ExternalSecret",
+            "metadata": _meta(name, namespace),
+            "spec": {
+                "refreshInterval": "1h",
+                "secretStoreRef": {"kind": "ClusterSecretStore", "name": store},
+                "target": {"name": name, "creationPolicy": "Owner"},
+                "data": [
+                    {"secretKey": key, "remoteRef": {"key": remote, "property": prop}}
+                    for key, remote, prop in keys
+                ],
+            },
+        }
+
+    return [
+        secret("nbgate-git", [("token", "nbgate/git", "token")]),
+        secret("nbgate-endpoints", [("api-key", "nbgate/endpoints", "api-key")]),
+        secret(
+            "nbgate-webhook", [("github", "nbgate/webhook", "github"), ("gitlab", "nbgate/webhook", "gitlab")]
+        ),
+    ]

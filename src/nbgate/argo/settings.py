@@ -1,0 +1,159 @@
+"""What a generated Argo manifest may vary: names, images, storage, fences. No Hera here.
+
+``ArgoSettings`` holds the cluster-side choices (image registry and tag, artifact repository or
+shared PVC, parallelism, GPU semaphore, TTL, metrics…); ``RunDefaults`` the spec-side values a
+validation template takes as parameter defaults. ``nbgate compile`` fills both from a spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nbgate.pod.shape import PodShape, pod_shape
+from nbgate.spec.pod import PodSpec
+
+__all__ = [
+    "CHECKOUT",
+    "INPUTS",
+    "RESULTS",
+    "WORKSPACE",
+    "ArgoSettings",
+    "ImageSettings",
+    "RunDefaults",
+    "StepPods",
+    "template_version",
+    "versioned",
+]
+
+# Paths inside every step pod. All under the /tmp emptyDir (or the shared PVC mounted there), so
+# the root filesystem stays read-only.
+WORKSPACE = "/tmp/nbgate"  # noqa: S108 — an emptyDir/PVC mount in the pod
+INPUTS = "/tmp/nbgate-in"  # noqa: S108 — raw input artifacts (parameters, spec)
+CHECKOUT = f"{WORKSPACE}/checkout"
+RESULTS = f"{WORKSPACE}/results"
+
+
+def template_version() -> str:
+    """``v0-1`` for nbgate 0.1.x: template names change when the step CLI contract may."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        parts = version("nbgate").split(".")
+    except PackageNotFoundError:  # pragma: no cover — a source tree without metadata
+        parts = ["0", "1"]
+    return f"v{parts[0]}-{parts[1] if len(parts) > 1 else 0}"
+
+
+def versioned(step: str) -> str:
+    """``nbgate-execute-v0-1``: the WorkflowTemplate name of a step (or of ``validate``)."""
+    return f"nbgate-{step}-{template_version()}"
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """``{registry}/nbgate-{step}:{tag}``, pinned to the package version by default.
+
+    ``digests`` (step image name → ``sha256:…``) pins by digest too; the digest also keys
+    memoization, so a new image re-validates.
+    """
+
+    registry: str = "ghcr.io/nbgate"
+    tag: str = ""
+    digests: dict[str, str] = field(default_factory=dict)
+    pull_policy: Literal["IfNotPresent", "Always"] = "IfNotPresent"
+
+    def name(self, image: str) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        tag = self.tag
+        if not tag:
+            try:
+                tag = version("nbgate")
+            except PackageNotFoundError:  # pragma: no cover
+                tag = "0.1.0"
+        ref = f"{self.registry.rstrip('/')}/nbgate-{image}:{tag}"
+        digest = self.digests.get(image)
+        return f"{ref}@{digest}" if digest else ref
+
+    def digest(self, image: str) -> str:
+        return self.digests.get(image, "")
+
+
+@dataclass(frozen=True)
+class StepPods:
+    """The pod shape of each step: clone gets the Git credentials, execute the chosen profile."""
+
+    clone: PodShape
+    execute: PodShape
+    light: PodShape  # compare, probe, report, gate: the default CPU profile
+
+
+@dataclass(frozen=True)
+class RunDefaults:
+    """The validation's parameter defaults (a spec fills them in ``nbgate compile``)."""
+
+    repo: str = ""
+    revision: str = ""
+    notebooks: tuple[str, ...] = ("**/*.ipynb",)
+    exclude: tuple[str, ...] = ()
+    parameters_json: str = "{}"
+    parameter_set: str = ""
+    golden: str = ""
+    probe: bool = False
+    spec_yaml: str = "{}"
+    spec_digest: str = ""
+    kernel: str | None = None
+    cell_timeout: int = 600
+    deadline: int = 3600
+    startup: int = 60
+    depth: int | None = 1
+    submodules: bool = False
+    lfs: bool = True
+    report_formats: tuple[str, ...] = ("json", "junit", "html", "markdown")
+    name: str = "validation"
+
+
+@dataclass(frozen=True)
+class ArgoSettings:
+    """Cluster-side choices for the generated manifests."""
+
+    namespace: str | None = None
+    images: ImageSettings = field(default_factory=ImageSettings)
+    storage: Literal["artifacts", "pvc"] = "artifacts"
+    artifact_repository: str | None = "artifact-repositories"  # ConfigMap of artifactRepositoryRef
+    artifact_repository_key: str | None = None
+    pvc_size: str = "10Gi"
+    pvc_storage_class: str | None = None
+    pvc_access_mode: str = "ReadWriteMany"  # parallel notebook pods on several nodes
+    parallelism: int = 8
+    gpu_semaphore: tuple[str, str] = ("nbgate-semaphores", "gpu-executions")
+    memoize: bool = False
+    memo_config_map: str = "nbgate-memo"
+    memo_max_age: str = "168h"
+    ttl_after_completion: int = 3 * 24 * 3600
+    ttl_after_failure: int = 7 * 24 * 3600
+    priority_class: str | None = None
+    service_account: str = "nbgate-workflow"
+    git_secret: str | None = "nbgate-git"  # noqa: S105 — the Secret's name, not a value
+    metrics: bool = True
+    retries: int = 3
+    argo_version: Literal["v3", "v4"] = "v4"  # 3.7 and 4.1 differ in the memoize cache's shape
+
+    def pods(self, pod: PodSpec | None = None, profiles: dict[str, object] | None = None) -> StepPods:
+        from nbgate.spec.pod import PodProfile
+
+        typed = {k: v for k, v in (profiles or {}).items() if isinstance(v, PodProfile)}
+        pod = pod or PodSpec()
+        light_spec = PodSpec(
+            profile="cpu",
+            service_account_name=pod.service_account_name,
+            priority_class_name=pod.priority_class_name,
+            image_pull_secrets=pod.image_pull_secrets,
+            queue_name=pod.queue_name,
+        )
+        return StepPods(
+            clone=pod_shape(light_spec, typed, credentials_secret=self.git_secret),
+            execute=pod_shape(pod, typed),
+            light=pod_shape(light_spec, typed),
+        )
