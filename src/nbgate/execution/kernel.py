@@ -1,0 +1,144 @@
+"""The kernel's life: find its spec, launch it early, say how it died, stop it in bounded time.
+
+The kernel is launched before papermill is even imported, so its ~1 s boot overlaps
+nbgate's own work (loading, parameterizing); the started ``KernelManager`` is then handed
+to papermill's nbclient client, which accepts a pre-started ``km`` and leaves it to us to
+shut down — with a timeout, because a validator must never hang on a stuck kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from nbgate.errors import InputError
+
+__all__ = ["KernelHandle", "MissingKernelError", "describe_exit", "find_kernelspec", "launch_kernel"]
+
+
+class MissingKernelError(InputError):
+    """The requested kernelspec is not installed (outcome ``missing_kernel``, exit 2)."""
+
+
+def find_kernelspec(name: str) -> Any:
+    """The installed ``KernelSpec`` called ``name``, or an error listing those installed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    ksm = KernelSpecManager()
+    try:
+        return ksm.get_kernel_spec(name)
+    except NoSuchKernel:
+        installed = ", ".join(sorted(ksm.find_kernel_specs())) or "none"
+        raise MissingKernelError(
+            f"kernel {name!r} is not installed (installed kernels: {installed}); "
+            f"install it (e.g. python -m ipykernel install --user --name {name}) "
+            "or choose one with --kernel / spec.kernel"
+        ) from None
+
+
+def describe_exit(returncode: int | None) -> str:
+    """How the kernel process ended, in words a person acts on."""
+    if returncode is None:
+        return "the kernel stopped responding"
+    if returncode < 0:
+        signum = -returncode
+        if signum == signal.SIGKILL:
+            # The OOM killer sends SIGKILL; so can a person, but memory is the usual reason.
+            return f"killed by signal {signum} (likely out of memory)"
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = "unknown signal"
+        return f"killed by signal {signum} ({name})"
+    return f"exited with code {returncode}"
+
+
+class KernelHandle:
+    """A launched kernel: its manager (for nbclient), its process (for exit codes, signals)."""
+
+    def __init__(self, km: Any, process: subprocess.Popen[bytes]) -> None:
+        self.km = km
+        self.process = process
+        self.pid: int = process.pid
+        pgid: int | None = getattr(km.provisioner, "pgid", None)
+        self.pgid = pgid
+
+    def returncode(self, wait: float = 1.0) -> int | None:
+        """The exit status; waits a little, as a dying kernel may not be reaped yet."""
+        try:
+            return self.process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def shutdown(self, timeout: float) -> None:
+        """Stop the kernel: ask, then SIGTERM, then SIGKILL; never longer than ``timeout``."""
+        from jupyter_core.utils import run_sync
+
+        km = self.km
+        km.shutdown_wait_time = max(timeout - 0.5, 0.2)
+
+        async def _stop() -> None:
+            # km.shutdown_kernel(), minus its interrupt and with a finer poll: the kernel
+            # is idle, and most of a stop is waiting for the process to exit.
+            if await km.is_alive():
+                await km.request_shutdown()
+                await km.finish_shutdown(waittime=km.shutdown_wait_time, pollinterval=0.02)
+            await km.cleanup_resources()
+
+        try:
+            run_sync(_stop)()
+        except Exception:  # whatever went wrong, the process must not survive us
+            self.kill()
+            # Best effort: sockets and the connection file.
+            with contextlib.suppress(Exception):
+                run_sync(km.cleanup_resources)()
+        self.kill()  # anything the kernel spawned into its process group
+        self.returncode(wait=1.0)
+
+    def kill(self) -> None:
+        try:
+            if self.pgid is not None:
+                os.killpg(self.pgid, signal.SIGKILL)
+            elif self.process.poll() is None:
+                self.process.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def launch_kernel(
+    kernel_name: str,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    scratch_dir: Path,
+) -> KernelHandle:
+    """Start the kernel process now; readiness is awaited later, by nbclient."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    # The connection file lives in the scratch dir, not ~/.local/share/jupyter/runtime:
+    # a pod's root filesystem is read-only.
+    km = AsyncKernelManager(
+        kernel_name=kernel_name,
+        connection_file=str(scratch_dir / f"kernel-{uuid.uuid4().hex[:12]}.json"),
+    )
+    kernel_env = {**os.environ, **env}
+    # The kernel's own stdout/stderr (start-up warnings, a dying interpreter's last words)
+    # go to a log in the scratch dir instead of nbgate's terminal.
+    with open(scratch_dir / "kernel.log", "ab") as log:
+        # As nbclient does when it starts an IPython kernel itself: history in memory, so
+        # no sqlite file under $HOME (read-only in a pod) and a quicker start and stop.
+        extra = ["--HistoryManager.hist_file=:memory:"] if km.ipykernel else []
+
+        async def _start() -> None:
+            await km.start_kernel(extra_arguments=extra, cwd=str(cwd), env=kernel_env, stdout=log, stderr=log)
+
+        run_sync(_start)()
+    process: subprocess.Popen[bytes] = km.provisioner.process  # type: ignore[union-attr]
+    return KernelHandle(km, process)
