@@ -213,6 +213,9 @@ def _load(
     notebook: Path, output: Path, parameters: dict[str, Any], kernel_name: str, language: str | None
 ) -> Any:
     """papermill's own loading, parameterizing and metadata (what ``papermill`` CLI does)."""
+    from nbgate.execution.lean_import import import_papermill
+
+    import_papermill()
     from papermill.execute import prepare_notebook_metadata, remove_error_markers
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
@@ -242,6 +245,9 @@ def _run(
     progress: _Progress,
 ) -> tuple[Any, Any]:
     # The kernel is booting: now pay for papermill/nbclient's imports and the loading.
+    from nbgate.execution.lean_import import import_papermill
+
+    import_papermill()
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.execute import raise_for_execution_errors
 
