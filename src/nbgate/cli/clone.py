@@ -36,7 +36,7 @@ def _changed_range(text: str | None) -> dict[str, str] | None:
 
 
 def _duration(option: str, text: str) -> float:
-    from nbgate.durations import parse_duration
+    from nbgate.duration_text import parse_duration
 
     try:
         return parse_duration(text)

@@ -40,7 +40,7 @@ class _DurationType(click.ParamType):  # type: ignore[type-arg]  # generic in ne
             else:
                 if seconds > 0:
                     return seconds
-        from nbgate.durations import parse_duration
+        from nbgate.duration_text import parse_duration
 
         try:
             return parse_duration(value)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from nbgate.durations import parse_duration
+from nbgate.duration_text import parse_duration
 from nbgate.errors import InputError
 
 __all__ = ["command"]
@@ -42,6 +42,12 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the run's verdict JSON here.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 on a validation failure (cluster mode).")
+@click.option("--clean-env", is_flag=True, default=None,
+              help="Execute in a clean environment built from the repo's declared requirements only.")
+@click.option("--preflight/--no-preflight", default=None,
+              help="Run (or skip) the static pre-flight checks before execution (default: spec.preflight).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log records as text or as one JSON object per line (for log collectors).")
 def command(
     spec: Path | None,
     notebooks: tuple[Path, ...],
@@ -57,6 +63,9 @@ def command(
     quiet: bool,
     verdict_path: Path | None,
     exit_zero: bool,
+    log_format: str,
+    clean_env: bool | None = None,
+    preflight: bool | None = None,
 ) -> int:
     """Validate notebooks locally: clone → execute → compare → probe → report.
 
@@ -65,7 +74,10 @@ def command(
       nbgate run --notebook nb.ipynb --golden golden.ipynb -p alpha=0.5
     """
     from nbgate.cli._common import parse_parameters
+    from nbgate.logs import setup_logging
     from nbgate.runner.local import RunOptions, run_local
+
+    setup_logging(log_format)
     from nbgate.runner.summary import print_summary
 
     params = parse_parameters(parameters)
@@ -98,6 +110,10 @@ def command(
     if deadline is not None:
         timeouts = timeouts.model_copy(update={"notebook": deadline})
     overrides["timeouts"] = timeouts
+    if clean_env:
+        overrides["environment"] = resource.spec.environment.model_copy(update={"clean": True})
+    if preflight is not None:
+        overrides["preflight"] = resource.spec.preflight.model_copy(update={"enabled": preflight})
     resource = resource.model_copy(update={"spec": resource.spec.model_copy(update=overrides)})
 
     format_list = [f.strip() for item in formats for f in item.split(",") if f.strip()] or None

@@ -31,7 +31,7 @@ __all__ = ["override_from_flags", "spec_from_flags"]
 def _duration(value: str | float | None, flag: str) -> float | None:
     if value is None:
         return None
-    from nbgate.durations import parse_duration
+    from nbgate.duration_text import parse_duration
 
     try:
         return parse_duration(value)
