@@ -159,6 +159,15 @@ class NotebookResult(WireModel):
     comparison: CompareResult | None = None
     probes: list[ProbeResult] = []
     findings: list[dict[str, Any]] = []
+    environment_changes: list[str] | None = Field(
+        default=None,
+        description="When the golden comparison failed: what changed in the environment since the "
+        "golden's run, e.g. 'pandas 2.1.4 → 2.2.3'.",
+    )
+    suggested_resources: dict[str, Any] | None = Field(
+        default=None,
+        description="Pod resources from the measured peak memory (requests = peak × 1.2, limits = × 1.5).",
+    )
 
 
 class RunResult(WireModel):

@@ -26,9 +26,11 @@ SUBCOMMANDS: dict[str, str] = {
     "probe": "nbgate.cli.probe:command",
     "report": "nbgate.cli.report:command",
     "gate": "nbgate.cli.gate:command",
+    "preflight": "nbgate.cli.preflight:command",
     "schema": "nbgate.cli.schema:command",
     "compile": "nbgate.cli.compile:command",
     "submit": "nbgate.cli.submit:command",
+    "notify": "nbgate.cli.notify:command",
 }
 
 

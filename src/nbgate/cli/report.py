@@ -63,8 +63,13 @@ def command(
             )
         run = run_result(
             name, notebooks, started_at=min(starts) if starts else utcnow(), run_id=run_id,
-            source=source, probes=collected.probes, audit={"trigger": trigger, "runId": run_id},
+            source=source, probes=collected.probes,
         )
+        from nbgate.logs import audit_record
+
+        run = run.model_copy(update={"audit": audit_record(
+            run, trigger={"type": trigger} if trigger else None, extra={"runId": run_id}
+        )})
     written = report(run, output_dir, format_list)
     write_verdict(run, verdict_path or output_dir / "verdict.json")
     for fmt, path in written.items():

@@ -38,10 +38,18 @@ def write_notebook_atomic(nb: Any, path: Path, *, validate: bool = True) -> None
     ``validate=False`` skips nbformat's schema validation: the saves between cells are on
     the critical path and the final save validates anyway.
     """
+    # Secrets are redacted before anything reaches the disk (and so any artifact upload).
+    # A copy: redaction also rewrites sources, and the live notebook is what the kernel runs.
+    import copy
+
+    from nbgate.redact import redact_notebook
+
+    safe = copy.deepcopy(nb)  # strings are shared, not copied: images cost nothing here
+    redact_notebook(safe)
     if validate:
-        text: str = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+        text: str = nbformat.writes(safe)  # type: ignore[no-untyped-call]
     else:
-        text = nbformat.v4.nbjson.writes(nb)  # type: ignore[no-untyped-call]
+        text = nbformat.v4.nbjson.writes(safe)  # type: ignore[no-untyped-call]
     # Unique per thread: two notebooks never share an output, but be safe with retries.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:

@@ -16,16 +16,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from nbgate.errors import NbgateError, TransientError
 from nbgate.outcomes import Outcome, Verdict
+from nbgate.redact import install_log_redaction, redact_text
 from nbgate.results import CompareResult, ExecutionResult, NotebookResult, ProbeResult, RunResult
 from nbgate.runner.assemble import new_run_id, notebook_result, run_result, utcnow
 from nbgate.runner.golden import golden_path_for
 from nbgate.runner.progress import Progress
 from nbgate.runner.sources import ResolvedSource, resolve_source
 from nbgate.spec.model import NotebookValidation
+
+if TYPE_CHECKING:
+    from nbgate.envs.build import CleanEnvProvider
+    from nbgate.fingerprint import FingerprintCache
 
 __all__ = ["RunOptions", "run_local"]
 
@@ -54,7 +59,8 @@ class _NotebookLog:
     def write(self, text: str) -> None:
         with self._lock:
             if not self._file.closed:
-                self._file.write(f"{datetime.now().isoformat(timespec='milliseconds')} {text}\n")
+                # Redacted here too: a cell's error message may carry a secret it printed.
+                self._file.write(f"{datetime.now().isoformat(timespec='milliseconds')} {redact_text(text)}\n")
 
     def close(self) -> None:
         with self._lock:
@@ -80,23 +86,57 @@ def _validate_notebook(
     output_dir: Path,
     scratch: Path,
     progress: Progress,
+    clean_envs: CleanEnvProvider | None = None,
+    fingerprints: FingerprintCache | None = None,
 ) -> NotebookResult:
     spec = resource.spec
     log = _NotebookLog(output_dir / "logs" / f"{nb}.log")
     progress.started(nb)
     execution: ExecutionResult | None = None
     comparison: CompareResult | None = None
+    findings: list[dict[str, Any]] = []
+    changes: list[str] | None = None
     try:
+        from nbgate.budgets import cell_timeout
         from nbgate.steps.execute import ExecuteRequest, execute
 
-        log.write(f"execute {nb} kernel={spec.kernel or '(notebook default)'} parameters={sorted(parameters)}")
         notebook_path = source.root / nb
+        if spec.preflight.enabled:
+            # Static checks first: a notebook that cannot work anywhere else never starts a kernel.
+            from nbgate.preflight import format_finding, has_errors, preflight_notebook, summarize
+
+            found = preflight_notebook(
+                notebook_path, repo=source.root, parameters=parameters, label=nb,
+                rules=spec.preflight.rules.model_dump(by_alias=True, exclude_none=True),
+            )
+            findings = [f.to_wire() for f in found]
+            for finding in found:
+                log.write(f"pre-flight {format_finding(finding)}")
+            if has_errors(found):
+                executed = output_dir / "notebooks" / nb  # always written: here, unexecuted
+                executed.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(notebook_path, executed)
+                return notebook_result(
+                    nb, None, outcome=Outcome.PREFLIGHT_FAILED, message=summarize(found), findings=findings
+                )
+        kernel, clean_env = spec.kernel, None
+        kernel_env: dict[str, str] = {}
+        if clean_envs is not None:
+            clean_env = clean_envs.get()
+            kernel, kernel_env = clean_env.kernel_name, clean_env.kernel_env()
+            log.write(f"clean environment {clean_env.prefix} (cache hit: {clean_env.cache_hit})")
+        if fingerprints is not None:
+            from nbgate.fingerprint import notebook_kernel
+
+            fingerprints.prefetch(kernel or notebook_kernel(notebook_path), kernel_env)
+        log.write(f"execute {nb} kernel={kernel or '(notebook default)'} parameters={sorted(parameters)}")
         request = ExecuteRequest(
             notebook=notebook_path,
             output_path=output_dir / "notebooks" / nb,
             parameters=parameters,
-            kernel=spec.kernel,
-            cell_timeout=spec.timeouts.cell,
+            kernel=kernel,
+            env=kernel_env,
+            cell_timeout=cell_timeout(spec.timeouts.cell, spec.budgets.cell_seconds),
             deadline=spec.timeouts.notebook,
             startup_timeout=spec.timeouts.startup,
             cwd=notebook_path.parent,
@@ -108,6 +148,20 @@ def _validate_notebook(
             log.write(_describe_event(event))
 
         execution = execute(request, on_progress=on_progress)
+        if clean_env is not None:
+            from nbgate.envs.missing import explain_missing_module
+
+            execution = explain_missing_module(execution, clean_env)
+        from nbgate.budgets import apply_budgets
+
+        execution = apply_budgets(spec.budgets, execution, timeout=spec.timeouts.cell)
+        if fingerprints is not None and execution.outcome is not Outcome.MISSING_KERNEL:
+            from nbgate.fingerprint import attach_fingerprint
+
+            execution = attach_fingerprint(
+                execution, fingerprints.get(execution.kernel, kernel_env),
+                cleanEnvironment=clean_env.to_wire() if clean_env is not None else None,
+            )
         log.write(f"executed: {execution.outcome.value}: {execution.message}")
         for cell in execution.cells:
             if cell.error is not None:
@@ -118,7 +172,7 @@ def _validate_notebook(
             if not golden.is_file():
                 if spec.golden.required:
                     result = notebook_result(
-                        nb, execution, outcome=Outcome.INPUT_ERROR,
+                        nb, execution, outcome=Outcome.INPUT_ERROR, findings=findings,
                         message=f"golden notebook {golden} not found: add it (nbgate compare EXECUTED "
                         "GOLDEN --update-golden writes one from a passing run) or set golden.required: false",
                     )
@@ -133,11 +187,26 @@ def _validate_notebook(
                     notebook=nb, golden_name=str(golden),
                 )
                 log.write(f"compared with {golden}: {comparison.outcome.value}: {comparison.message}")
-        return notebook_result(nb, execution, comparison)
+                if comparison.outcome is not Outcome.PASSED:
+                    from nbgate.fingerprint import environment_changes
+
+                    changes = environment_changes(golden, execution.environment)
+        result = notebook_result(nb, execution, comparison, findings=findings)
+        from nbgate.budgets import suggest_resources
+
+        update: dict[str, Any] = {"suggested_resources": suggest_resources(execution)}
+        if changes:
+            shown = ", ".join(changes[:3]) + (f" (+{len(changes) - 3} more)" if len(changes) > 3 else "")
+            update |= {"environment_changes": changes, "message": f"{result.message}; environment changed "
+                       f"since the golden's run: {shown}"}
+            log.write(f"environment changes since the golden's run: {'; '.join(changes)}")
+        return result.model_copy(update=update)
     except NbgateError as exc:
         outcome = Outcome.TRANSIENT_ERROR if isinstance(exc, TransientError) else Outcome.INPUT_ERROR
         log.write(f"{outcome.value}: {exc.message}")
-        return notebook_result(nb, execution, comparison, outcome=outcome, message=exc.message)
+        return notebook_result(
+            nb, execution, comparison, outcome=outcome, message=exc.message, findings=findings
+        )
     except Exception as exc:  # noqa: BLE001 — one notebook's crash must not stop the others
         message = f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
         log.write(message)
@@ -156,6 +225,7 @@ def run_local(
     spec = resource.spec
     started = utcnow()
     run_id = new_run_id()
+    install_log_redaction()  # whatever handlers exist (the CLI's, pytest's): secrets never logged
     output_dir = options.output_dir
     output_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"nbgate-{run_id}-"))
@@ -165,11 +235,26 @@ def run_local(
     probes: list[ProbeResult] = []
     failure: NbgateError | None = None
     try:
+        from nbgate.gpu import profile_needs_gpu, require_gpu
+
+        profile = spec.profiles.get(spec.pod.profile)
+        if profile_needs_gpu(spec.pod.profile, profile.gpus if profile else 0):
+            require_gpu(spec.pod.profile)  # before any clone or kernel: fail early, not on the CPU
         source = resolve_source(
             spec.source, base_dir=options.base_dir, scratch=scratch,
             patterns=spec.notebooks, exclude=spec.exclude, label="source",
         )
         source_info = source.info
+        from nbgate.fingerprint import FingerprintCache
+
+        fingerprints = FingerprintCache()
+        clean_envs = None
+        if spec.environment.clean:
+            from nbgate.envs import CleanEnvProvider, options_from_spec
+
+            clean_envs = CleanEnvProvider(
+                source.root, options_from_spec(spec.environment, options.base_dir), scratch
+            )
         golden_root: Path | None = None
         if spec.golden is not None:
             if spec.golden.source is None:
@@ -188,6 +273,7 @@ def run_local(
                 result = _validate_notebook(
                     nb, resource=resource, source=source, golden_root=golden_root,
                     parameters=parameters, output_dir=output_dir, scratch=scratch, progress=progress,
+                    clean_envs=clean_envs, fingerprints=fingerprints,
                 )
                 progress.finished(result)
                 if on_result is not None:
@@ -223,6 +309,11 @@ def run_local(
         run = run.model_copy(
             update={"verdict": verdict, "exit_code": int(failure.exit_code), "message": failure.message}
         )
+    from nbgate.logs import audit_record, log_audit
+
+    audit = audit_record(run, resource, extra={"runId": run_id, **options.audit})
+    run = run.model_copy(update={"audit": audit})
+    log_audit(run.audit)
     from nbgate.steps.report import report
 
     report(run, output_dir, options.formats or spec.report.formats)

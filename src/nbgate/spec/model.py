@@ -30,6 +30,9 @@ __all__ = [
     "API_VERSION",
     "KIND",
     "Budgets",
+    "EnvironmentSpec",
+    "PreflightRules",
+    "PreflightSpec",
     "ChangedRange",
     "GitSource",
     "GoldenSpec",
@@ -127,6 +130,49 @@ class Budgets(WireModel):
     notebook_memory: str | None = None
 
 
+PreflightSeverity = Literal["error", "warning", "off"]
+
+
+class PreflightRules(WireModel):
+    """Severity per pre-flight rule; unset: the rule's default (shown in each description)."""
+
+    absolute_paths: PreflightSeverity | None = Field(
+        default=None, description="Home directories, drive letters, ~ paths, file:// URLs (default: error)."
+    )
+    undeclared_imports: PreflightSeverity | None = Field(
+        default=None, description="Imports no requirements file declares (default: warning)."
+    )
+    pip_install: PreflightSeverity | None = Field(default=None, description="!pip / %pip install (default: warning).")
+    parameters_cell: PreflightSeverity | None = Field(
+        default=None, description="Parameters given, no cell tagged 'parameters' (default: error)."
+    )
+    syntax: PreflightSeverity | None = Field(default=None, description="Cells that do not parse (default: warning).")
+
+
+class PreflightSpec(WireModel):
+    """Static checks before any kernel starts; an error finding fails the notebook (preflight_failed)."""
+
+    enabled: bool = True
+    rules: PreflightRules = PreflightRules()
+
+
+class EnvironmentSpec(WireModel):
+    """Execute in a clean environment built only from the repo's declared requirements."""
+
+    clean: bool = False
+    index_url: str | None = Field(
+        default=None, description="Package index for the clean environment (pip --index-url)."
+    )
+    find_links: list[str] = Field(default=[], description="Wheelhouses: directories or URLs (pip --find-links).")
+    no_index: bool = Field(default=False, description="Install only from findLinks (pip --no-index).")
+    cache_dir: str | None = Field(
+        default=None, description="Where environments are cached by requirements hash; default ~/.cache/nbgate/envs."
+    )
+    scratch_size: str | None = Field(
+        default=None, description="Most disk one environment may take, e.g. '4Gi' (cluster: the scratch volume)."
+    )
+
+
 class ReportSpec(WireModel):
     formats: list[ReportFormat] = ["json", "junit"]
     output_dir: str = "nbgate-out"
@@ -152,6 +198,8 @@ class ValidationSpec(WireModel):
     kernel: str | None = Field(default=None, description="Kernel name; default: the notebook's own.")
     timeouts: Timeouts = Timeouts()
     budgets: Budgets = Budgets()
+    preflight: PreflightSpec = PreflightSpec()
+    environment: EnvironmentSpec = EnvironmentSpec()
     compare: CompareOptions = CompareOptions()
     endpoints: list[Endpoint] = []
     pod: PodSpec = PodSpec()

@@ -374,7 +374,9 @@ def _result(
     if verdict.outcome is Outcome.PASSED and not message:
         message = f"{len(cells)} code cells ran in {duration:.1f}s"
     progress("finished", failed, verdict.outcome)
-    return ExecutionResult(
+    from nbgate.redact import redact_execution_result
+
+    return redact_execution_result(ExecutionResult(
         notebook=str(request.notebook),
         executed_path=str(output),
         kernel=kernel_name,
@@ -387,4 +389,4 @@ def _result(
         failed_cell=failed,
         cells=cells,
         peak_memory_bytes=memory.peak if memory is not None else None,
-    )
+    ))

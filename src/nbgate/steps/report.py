@@ -13,6 +13,9 @@ __all__ = ["report"]
 
 def report(run: RunResult, output_dir: Path, formats: Iterable[str] = ("json", "junit")) -> dict[str, Path]:
     """Write ``run`` to ``output_dir`` in each format; returns format → file written."""
+    from nbgate.redact import redact_model
+
+    run = redact_model(run)  # a second line of defence: the execute step already redacted
     output_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     for name in dict.fromkeys(formats):  # keep order, drop duplicates
