@@ -35,7 +35,9 @@ def test_step_has_every_face(step) -> None:
     assert command is not None, f"nbgate {step.cli} does not load"
 
     templates = _argo_template_names()
-    assert step.argo_template in templates, f"no Argo WorkflowTemplate named {step.argo_template} under workflows/"
+    assert step.argo_template in templates, (
+        f"no Argo WorkflowTemplate named {step.argo_template} under workflows/"
+    )
     component = REPO / step.kfp_component
     assert component.is_file(), f"missing KFP component {component}"
     assert (REPO / step.image_dir / "Dockerfile").is_file(), f"missing image {step.image_dir}/Dockerfile"

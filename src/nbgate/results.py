@@ -16,9 +16,9 @@ from nbgate.outcomes import Outcome, Verdict
 
 __all__ = [
     "REPORT_API_VERSION",
+    "CellComparison",
     "CellError",
     "CellExecution",
-    "CellComparison",
     "CheckResult",
     "CloneResult",
     "CompareResult",
@@ -136,7 +136,9 @@ class CloneResult(WireModel):
     ref: str | None = None
     commit: str | None = None
     notebooks: list[str] = []
-    warnings: list[str] = Field(default=[], description="e.g. Git LFS files left as pointers (git-lfs missing).")
+    warnings: list[str] = Field(
+        default=[], description="e.g. Git LFS files left as pointers (git-lfs missing)."
+    )
 
 
 class SourceInfo(WireModel):

@@ -72,9 +72,19 @@ def git_daemon_url(tmp_path: Path, example_remote) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        ["git", "daemon", "--reuseaddr", f"--base-path={tmp_path}", "--export-all",
-         "--listen=127.0.0.1", f"--port={port}", str(tmp_path)],
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            f"--base-path={tmp_path}",
+            "--export-all",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            str(tmp_path),
+        ],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 20

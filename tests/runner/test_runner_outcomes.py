@@ -110,7 +110,8 @@ def test_jobs_run_concurrently_and_a_failure_does_not_stop_the_others(
 def test_parameters_and_parameter_sets(tmp_path: Path, run_nbgate, notebook_factory) -> None:
     nbs = tmp_path / "nbs"
     notebook_factory(
-        nbs / "p.ipynb", "assert (alpha, rows) == (expected_alpha, expected_rows), (alpha, rows)",
+        nbs / "p.ipynb",
+        "assert (alpha, rows) == (expected_alpha, expected_rows), (alpha, rows)",
         parameters="alpha = 0.1\nrows = 10\nexpected_alpha = 0.1\nexpected_rows = 10",
     )
     spec = _spec(
@@ -141,7 +142,9 @@ def test_adhoc_run_with_golden(tmp_path: Path, run_nbgate, notebook_factory) -> 
 
 def test_bad_inputs_are_one_line_exit_2(tmp_path: Path, run_nbgate) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("apiVersion: nbgate.dev/v1alpha1\nkind: NotebookValidation\nspec:\n  source: {local: .}\n  notebok: [a]\n")
+    bad.write_text(
+        "apiVersion: nbgate.dev/v1alpha1\nkind: NotebookValidation\nspec:\n  source: {local: .}\n  notebok: [a]\n"
+    )
     done = run_nbgate("run", bad)
     assert done.code == 2
     assert "spec.notebok" in done.stderr and "notebooks" in done.stderr

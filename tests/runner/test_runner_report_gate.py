@@ -6,15 +6,23 @@ import json
 from pathlib import Path
 
 
-def test_step_results_assemble_into_the_same_verdict_as_run(tmp_path: Path, run_nbgate, notebook_factory) -> None:
+def test_step_results_assemble_into_the_same_verdict_as_run(
+    tmp_path: Path, run_nbgate, notebook_factory
+) -> None:
     ok = notebook_factory(tmp_path / "nbs" / "ok.ipynb", "print(1)")
     bad = notebook_factory(tmp_path / "nbs" / "bad.ipynb", "1/0")
     results = tmp_path / "results"
     for nb in (ok, bad):
         done = run_nbgate(
-            "execute", nb, "-o", tmp_path / "executed" / nb.name,
-            "--result", results / f"{nb.stem}.execute.json",
-            "--verdict", results / f"{nb.stem}.verdict.json", "--exit-zero",
+            "execute",
+            nb,
+            "-o",
+            tmp_path / "executed" / nb.name,
+            "--result",
+            results / f"{nb.stem}.execute.json",
+            "--verdict",
+            results / f"{nb.stem}.verdict.json",
+            "--exit-zero",
         )
         assert done.code == 0, done.stderr  # cluster mode: the verdict file carries the failure
     assert json.loads((results / "bad.verdict.json").read_text())["verdict"] == "failed"
@@ -23,9 +31,11 @@ def test_step_results_assemble_into_the_same_verdict_as_run(tmp_path: Path, run_
     assert done.code == 0, done.stderr
     report = json.loads((out / "report.json").read_text())
     assert {nb["notebook"]: nb["verdict"] for nb in report["notebooks"]} == {
-        str(bad): "failed", str(ok): "passed",
+        str(bad): "failed",
+        str(ok): "passed",
     } or {Path(nb["notebook"]).name: nb["verdict"] for nb in report["notebooks"]} == {
-        "bad.ipynb": "failed", "ok.ipynb": "passed",
+        "bad.ipynb": "failed",
+        "ok.ipynb": "passed",
     }
     assert report["verdict"] == "failed"
     gate = run_nbgate("gate", out / "verdict.json")

@@ -75,7 +75,7 @@ def _duration(option: str, text: str) -> float:
     help="Write the resolved commit SHA here.",
 )
 @step_outputs
-def command(  # noqa: PLR0917 — one parameter per click option
+def command(
     url: str,
     ref: str | None,
     notebooks: tuple[str, ...],

@@ -55,7 +55,7 @@ def render(
 @click.option(
     "--memoize", is_flag=True, help="Cache passed executions by commit, notebook, spec and image (argo)."
 )
-def command(  # noqa: PLR0917 — one parameter per click option
+def command(
     target: str,
     spec: Path,
     output: Path | None,

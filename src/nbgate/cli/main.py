@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("nbgate: interrupted", err=True)
         return 130
-    except Exception as exc:  # noqa: BLE001 — the last line of defence against tracebacks
+    except Exception as exc:
         if os.environ.get("NBGATE_DEBUG"):
             raise
         click.echo(

@@ -78,7 +78,7 @@ def _load(report: Path) -> object:
 @click.option(
     "--gitlab-api-url", envvar="CI_API_V4_URL", default="https://gitlab.com/api/v4", show_default=True
 )
-def command(  # noqa: PLR0917 — click passes one parameter per option
+def command(
     report: Path,
     github_status: bool,
     gitlab_status: bool,

@@ -12,15 +12,24 @@ __all__ = ["command"]
 @click.command("report")
 @click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "formats", multiple=True, help="json, junit, html, markdown, metrics (repeatable or comma-separated).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    help="json, junit, html, markdown, metrics (repeatable or comma-separated).",
+)
 @click.option("--name", default="validation", help="The run's name (spec metadata.name).")
 @click.option("--repo", help="Repository URL validated (for the report and audit record).")
 @click.option("--revision", help="The ref asked for.")
 @click.option("--commit", help="The commit SHA validated.")
 @click.option("--run-id", help="The run's id (e.g. the Argo workflow name or KFP run id).")
 @click.option("--trigger", default="manual", help="manual, schedule or push.")
-@click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the run's verdict JSON here.")
+@click.option(
+    "--verdict",
+    "verdict_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the run's verdict JSON here.",
+)
 def command(
     results: tuple[Path, ...],
     output_dir: Path,
@@ -62,14 +71,22 @@ def command(
                 commit=commit or (collected.clone.commit if collected.clone else None),
             )
         run = run_result(
-            name, notebooks, started_at=min(starts) if starts else utcnow(), run_id=run_id,
-            source=source, probes=collected.probes,
+            name,
+            notebooks,
+            started_at=min(starts) if starts else utcnow(),
+            run_id=run_id,
+            source=source,
+            probes=collected.probes,
         )
         from nbgate.logs import audit_record
 
-        run = run.model_copy(update={"audit": audit_record(
-            run, trigger={"type": trigger} if trigger else None, extra={"runId": run_id}
-        )})
+        run = run.model_copy(
+            update={
+                "audit": audit_record(
+                    run, trigger={"type": trigger} if trigger else None, extra={"runId": run_id}
+                )
+            }
+        )
     written = report(run, output_dir, format_list)
     write_verdict(run, verdict_path or output_dir / "verdict.json")
     for fmt, path in written.items():

@@ -24,30 +24,67 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 @click.command("run")
 @click.argument("spec", required=False, type=click.Path(path_type=Path))
-@click.option("--notebook", "notebooks", multiple=True, type=click.Path(path_type=Path),
-              help="Ad-hoc: a notebook to validate (repeatable); no spec file needed.")
-@click.option("--golden", type=click.Path(path_type=Path), help="Ad-hoc: the golden notebook to compare with.")
-@click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
-              help="Papermill parameter (repeatable); overrides the spec's.")
+@click.option(
+    "--notebook",
+    "notebooks",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Ad-hoc: a notebook to validate (repeatable); no spec file needed.",
+)
+@click.option(
+    "--golden", type=click.Path(path_type=Path), help="Ad-hoc: the golden notebook to compare with."
+)
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Papermill parameter (repeatable); overrides the spec's.",
+)
 @click.option("--parameter-set", help="Use this named set from spec.parameterSets (e.g. smoke, full).")
 @click.option("--kernel", help="Kernel name (default: the spec's, else each notebook's own).")
 @click.option("--cell-timeout", callback=_duration, help="Per-cell timeout, e.g. 90s or 10m.")
 @click.option("--deadline", callback=_duration, help="Whole-notebook deadline, e.g. 1h.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Notebooks at once (default: cores).")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where executed notebooks and reports go (default: spec.report.outputDir).")
-@click.option("--format", "formats", multiple=True,
-              help="Report formats: json, junit, html, markdown, metrics (repeatable or comma-separated).")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where executed notebooks and reports go (default: spec.report.outputDir).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    help="Report formats: json, junit, html, markdown, metrics (repeatable or comma-separated).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No live progress; only the summary.")
-@click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the run's verdict JSON here.")
+@click.option(
+    "--verdict",
+    "verdict_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the run's verdict JSON here.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 on a validation failure (cluster mode).")
-@click.option("--clean-env", is_flag=True, default=None,
-              help="Execute in a clean environment built from the repo's declared requirements only.")
-@click.option("--preflight/--no-preflight", default=None,
-              help="Run (or skip) the static pre-flight checks before execution (default: spec.preflight).")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Log records as text or as one JSON object per line (for log collectors).")
+@click.option(
+    "--clean-env",
+    is_flag=True,
+    default=None,
+    help="Execute in a clean environment built from the repo's declared requirements only.",
+)
+@click.option(
+    "--preflight/--no-preflight",
+    default=None,
+    help="Run (or skip) the static pre-flight checks before execution (default: spec.preflight).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log records as text or as one JSON object per line (for log collectors).",
+)
 def command(
     spec: Path | None,
     notebooks: tuple[Path, ...],
@@ -84,7 +121,9 @@ def command(
     if spec is not None and notebooks:
         raise InputError("give either a spec file or --notebook, not both")
     if spec is None and not notebooks:
-        raise InputError("nothing to run: give a spec file (nbgate run validation.yaml) or --notebook NB.ipynb")
+        raise InputError(
+            "nothing to run: give a spec file (nbgate run validation.yaml) or --notebook NB.ipynb"
+        )
     if spec is not None:
         from nbgate.spec.load import load_spec
 
@@ -121,8 +160,12 @@ def command(
     run = run_local(
         resource,
         RunOptions(
-            output_dir=out, base_dir=loaded.base_dir, jobs=jobs, parameter_set=parameter_set,
-            formats=format_list, quiet=quiet,
+            output_dir=out,
+            base_dir=loaded.base_dir,
+            jobs=jobs,
+            parameter_set=parameter_set,
+            formats=format_list,
+            quiet=quiet,
         ),
     )
     print_summary(run, out, stream=sys.stdout)

@@ -107,7 +107,9 @@ def _suite(nb: NotebookResult) -> ET.Element:
             probe_case.set("time", _seconds(check.duration_seconds))
             tests += 1
             if not check.passed:
-                ET.SubElement(probe_case, "failure", message=strip_ansi(check.message), type=check.outcome.value)
+                ET.SubElement(
+                    probe_case, "failure", message=strip_ansi(check.message), type=check.outcome.value
+                )
                 failures += 1
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
@@ -126,7 +128,9 @@ def render_junit(run: RunResult) -> bytes:
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
     if run.probes:
-        pseudo = NotebookResult(notebook="endpoints", outcome=Outcome.PASSED, verdict=Verdict.PASSED, probes=run.probes)
+        pseudo = NotebookResult(
+            notebook="endpoints", outcome=Outcome.PASSED, verdict=Verdict.PASSED, probes=run.probes
+        )
         suite = _suite(pseudo)
         # The run-level probe suite has no notebook case of its own.
         suite.remove(suite.find("testcase"))  # type: ignore[arg-type]
@@ -138,7 +142,8 @@ def render_junit(run: RunResult) -> bytes:
         root.set(key, str(value))
     root.set("time", _seconds(run.duration_seconds))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 def write_junit_report(run: RunResult, output_dir: Path) -> Path:

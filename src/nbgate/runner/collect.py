@@ -45,7 +45,9 @@ def _files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"result {path} does not exist: pass the step result files (--result) or their folder")
+            raise InputError(
+                f"result {path} does not exist: pass the step result files (--result) or their folder"
+            )
     return files
 
 
@@ -77,7 +79,9 @@ def collect(paths: list[Path]) -> Collected:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"result {path} is not readable JSON ({exc}): pass the files written by --result") from None
+            raise InputError(
+                f"result {path} is not readable JSON ({exc}): pass the files written by --result"
+            ) from None
         try:
             _add(collected, data, path)
         except ValidationError as exc:

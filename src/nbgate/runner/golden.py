@@ -21,7 +21,8 @@ def golden_path_for(template: str, notebook: str, golden_root: Path) -> Path:
         )
     except (KeyError, IndexError, ValueError) as exc:
         raise InputError(
-            f"golden.path {template!r} has an unknown placeholder ({exc}): use {{path}}, {{dir}}, {{name}} or {{stem}}"
+            f"golden.path {template!r} has an unknown placeholder ({exc}): "
+            "use {path}, {dir}, {name} or {stem}"
         ) from None
     candidate = Path(rendered)
     if candidate.is_absolute():

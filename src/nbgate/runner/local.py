@@ -106,7 +106,10 @@ def _validate_notebook(
             from nbgate.preflight import format_finding, has_errors, preflight_notebook, summarize
 
             found = preflight_notebook(
-                notebook_path, repo=source.root, parameters=parameters, label=nb,
+                notebook_path,
+                repo=source.root,
+                parameters=parameters,
+                label=nb,
                 rules=spec.preflight.rules.model_dump(by_alias=True, exclude_none=True),
             )
             findings = [f.to_wire() for f in found]
@@ -159,20 +162,26 @@ def _validate_notebook(
             from nbgate.fingerprint import attach_fingerprint
 
             execution = attach_fingerprint(
-                execution, fingerprints.get(execution.kernel, kernel_env),
+                execution,
+                fingerprints.get(execution.kernel, kernel_env),
                 cleanEnvironment=clean_env.to_wire() if clean_env is not None else None,
             )
         log.write(f"executed: {execution.outcome.value}: {execution.message}")
         for cell in execution.cells:
             if cell.error is not None:
-                log.write(f"cell {cell.index} {cell.error.ename}: {cell.error.evalue}\n{cell.error.traceback}")
+                log.write(
+                    f"cell {cell.index} {cell.error.ename}: {cell.error.evalue}\n{cell.error.traceback}"
+                )
 
         if execution.outcome is Outcome.PASSED and spec.golden is not None and golden_root is not None:
             golden = golden_path_for(spec.golden.path, nb, golden_root)
             if not golden.is_file():
                 if spec.golden.required:
                     result = notebook_result(
-                        nb, execution, outcome=Outcome.INPUT_ERROR, findings=findings,
+                        nb,
+                        execution,
+                        outcome=Outcome.INPUT_ERROR,
+                        findings=findings,
                         message=f"golden notebook {golden} not found: add it (nbgate compare EXECUTED "
                         "GOLDEN --update-golden writes one from a passing run) or set golden.required: false",
                     )
@@ -183,8 +192,11 @@ def _validate_notebook(
                 from nbgate.steps.compare import compare
 
                 comparison = compare(
-                    Path(execution.executed_path or request.output_path), golden, spec.compare,
-                    notebook=nb, golden_name=str(golden),
+                    Path(execution.executed_path or request.output_path),
+                    golden,
+                    spec.compare,
+                    notebook=nb,
+                    golden_name=str(golden),
                 )
                 log.write(f"compared with {golden}: {comparison.outcome.value}: {comparison.message}")
                 if comparison.outcome is not Outcome.PASSED:
@@ -197,8 +209,10 @@ def _validate_notebook(
         update: dict[str, Any] = {"suggested_resources": suggest_resources(execution)}
         if changes:
             shown = ", ".join(changes[:3]) + (f" (+{len(changes) - 3} more)" if len(changes) > 3 else "")
-            update |= {"environment_changes": changes, "message": f"{result.message}; environment changed "
-                       f"since the golden's run: {shown}"}
+            update |= {
+                "environment_changes": changes,
+                "message": f"{result.message}; environment changed since the golden's run: {shown}",
+            }
             log.write(f"environment changes since the golden's run: {'; '.join(changes)}")
         return result.model_copy(update=update)
     except NbgateError as exc:
@@ -207,7 +221,7 @@ def _validate_notebook(
         return notebook_result(
             nb, execution, comparison, outcome=outcome, message=exc.message, findings=findings
         )
-    except Exception as exc:  # noqa: BLE001 — one notebook's crash must not stop the others
+    except Exception as exc:
         message = f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
         log.write(message)
         return notebook_result(nb, execution, comparison, outcome=Outcome.INPUT_ERROR, message=message)
@@ -241,8 +255,12 @@ def run_local(
         if profile_needs_gpu(spec.pod.profile, profile.gpus if profile else 0):
             require_gpu(spec.pod.profile)  # before any clone or kernel: fail early, not on the CPU
         source = resolve_source(
-            spec.source, base_dir=options.base_dir, scratch=scratch,
-            patterns=spec.notebooks, exclude=spec.exclude, label="source",
+            spec.source,
+            base_dir=options.base_dir,
+            scratch=scratch,
+            patterns=spec.notebooks,
+            exclude=spec.exclude,
+            label="source",
         )
         source_info = source.info
         from nbgate.fingerprint import FingerprintCache
@@ -261,27 +279,42 @@ def run_local(
                 golden_root = source.root
             else:
                 golden_root = resolve_source(
-                    spec.golden.source, base_dir=options.base_dir, scratch=scratch,
-                    patterns=[], exclude=[], label="golden.source",
+                    spec.golden.source,
+                    base_dir=options.base_dir,
+                    scratch=scratch,
+                    patterns=[],
+                    exclude=[],
+                    label="golden.source",
                 ).root
 
         jobs = options.jobs or spec.jobs or _default_jobs()
-        with Progress(total=len(source.notebooks), quiet=options.quiet,
-                      stream=options.stream or __import__("sys").stderr) as progress:
+        with Progress(
+            total=len(source.notebooks),
+            quiet=options.quiet,
+            stream=options.stream or __import__("sys").stderr,
+        ) as progress:
 
             def work(nb: str) -> NotebookResult:
                 result = _validate_notebook(
-                    nb, resource=resource, source=source, golden_root=golden_root,
-                    parameters=parameters, output_dir=output_dir, scratch=scratch, progress=progress,
-                    clean_envs=clean_envs, fingerprints=fingerprints,
+                    nb,
+                    resource=resource,
+                    source=source,
+                    golden_root=golden_root,
+                    parameters=parameters,
+                    output_dir=output_dir,
+                    scratch=scratch,
+                    progress=progress,
+                    clean_envs=clean_envs,
+                    fingerprints=fingerprints,
                 )
                 progress.finished(result)
                 if on_result is not None:
                     on_result(result)
                 return result
 
-            with ThreadPoolExecutor(max_workers=min(jobs, max(1, len(source.notebooks))),
-                                    thread_name_prefix="nbgate-nb") as pool:
+            with ThreadPoolExecutor(
+                max_workers=min(jobs, max(1, len(source.notebooks))), thread_name_prefix="nbgate-nb"
+            ) as pool:
                 notebooks_results = list(pool.map(work, source.notebooks))
 
         if spec.endpoints:
@@ -300,8 +333,13 @@ def run_local(
             shutil.rmtree(scratch, ignore_errors=True)
 
     run = run_result(
-        resource.metadata.name, notebooks_results, started_at=started, run_id=run_id,
-        source=source_info, parameters=parameters, probes=probes,
+        resource.metadata.name,
+        notebooks_results,
+        started_at=started,
+        run_id=run_id,
+        source=source_info,
+        parameters=parameters,
+        probes=probes,
         audit={"runId": run_id, "trigger": "manual", **options.audit},
     )
     if failure is not None:

@@ -112,6 +112,6 @@ class Progress:
             with self._lock:
                 if not self._running:
                     continue
-                status = self._status()[: 200]
+                status = self._status()[:200]
                 self.stream.write("\r\x1b[2K" + status)
                 self.stream.flush()

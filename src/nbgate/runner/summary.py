@@ -19,8 +19,10 @@ def print_summary(run: RunResult, output_dir: Path, *, stream: TextIO, max_failu
         where = ""
         if nb.execution and nb.execution.failed_cell is not None:
             where = f" (cell {nb.execution.failed_cell})"
-        write(f"  {nb.verdict.value.upper():9} {nb.notebook}{where}: {nb.outcome.value}: "
-              f"{strip_ansi(nb.message)[:300]}\n")
+        write(
+            f"  {nb.verdict.value.upper():9} {nb.notebook}{where}: {nb.outcome.value}: "
+            f"{strip_ansi(nb.message)[:300]}\n"
+        )
         if nb.comparison:
             shown = 0
             for cell in nb.comparison.cells:
@@ -36,7 +38,8 @@ def print_summary(run: RunResult, output_dir: Path, *, stream: TextIO, max_failu
     counts = run.counts
     write(
         f"nbgate: {run.verdict.value.upper()}: {run.message} "
-        f"({counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed, {counts.get('errors', 0)} errors) "
+        f"({counts.get('passed', 0)} passed, {counts.get('failed', 0)} failed, "
+        f"{counts.get('errors', 0)} errors) "
         f"in {run.duration_seconds:.1f}s — reports in {output_dir}/\n"
     )
     stream.flush()

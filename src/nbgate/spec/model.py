@@ -30,15 +30,15 @@ __all__ = [
     "API_VERSION",
     "KIND",
     "Budgets",
-    "EnvironmentSpec",
-    "PreflightRules",
-    "PreflightSpec",
     "ChangedRange",
+    "EnvironmentSpec",
     "GitSource",
     "GoldenSpec",
     "NotebookSource",
     "NotebookValidation",
     "ObjectMeta",
+    "PreflightRules",
+    "PreflightSpec",
     "PvcSource",
     "ReportFormat",
     "ReportSpec",
@@ -142,11 +142,15 @@ class PreflightRules(WireModel):
     undeclared_imports: PreflightSeverity | None = Field(
         default=None, description="Imports no requirements file declares (default: warning)."
     )
-    pip_install: PreflightSeverity | None = Field(default=None, description="!pip / %pip install (default: warning).")
+    pip_install: PreflightSeverity | None = Field(
+        default=None, description="!pip / %pip install (default: warning)."
+    )
     parameters_cell: PreflightSeverity | None = Field(
         default=None, description="Parameters given, no cell tagged 'parameters' (default: error)."
     )
-    syntax: PreflightSeverity | None = Field(default=None, description="Cells that do not parse (default: warning).")
+    syntax: PreflightSeverity | None = Field(
+        default=None, description="Cells that do not parse (default: warning)."
+    )
 
 
 class PreflightSpec(WireModel):
@@ -163,13 +167,17 @@ class EnvironmentSpec(WireModel):
     index_url: str | None = Field(
         default=None, description="Package index for the clean environment (pip --index-url)."
     )
-    find_links: list[str] = Field(default=[], description="Wheelhouses: directories or URLs (pip --find-links).")
+    find_links: list[str] = Field(
+        default=[], description="Wheelhouses: directories or URLs (pip --find-links)."
+    )
     no_index: bool = Field(default=False, description="Install only from findLinks (pip --no-index).")
     cache_dir: str | None = Field(
-        default=None, description="Where environments are cached by requirements hash; default ~/.cache/nbgate/envs."
+        default=None,
+        description="Where environments are cached by requirements hash; default ~/.cache/nbgate/envs.",
     )
     scratch_size: str | None = Field(
-        default=None, description="Most disk one environment may take, e.g. '4Gi' (cluster: the scratch volume)."
+        default=None,
+        description="Most disk one environment may take, e.g. '4Gi' (cluster: the scratch volume).",
     )
 
 

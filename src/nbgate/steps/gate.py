@@ -20,14 +20,18 @@ def read_verdicts(paths: list[Path]) -> list[tuple[Path, Verdict, str]]:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"verdict {path} does not exist: pass the files written by --verdict or their folder")
+            raise InputError(
+                f"verdict {path} does not exist: pass the files written by --verdict or their folder"
+            )
     found: list[tuple[Path, Verdict, str]] = []
     for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             verdict = Verdict(data["verdict"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"verdict file {path} is not a verdict ({exc}): expected {{\"verdict\": ...}}") from None
+            raise InputError(
+                f'verdict file {path} is not a verdict ({exc}): expected {{"verdict": ...}}'
+            ) from None
         found.append((path, verdict, str(data.get("message", ""))))
     return found
 

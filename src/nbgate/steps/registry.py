@@ -42,10 +42,19 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("clone", "nbgate.steps.clone:clone", (), "Clone a Git repo at a ref and pick notebooks."),
     Step("execute", "nbgate.steps.execute:execute", ("execute",), "Execute a notebook with papermill."),
-    Step("compare", "nbgate.steps.compare:compare", ("compare",), "Compare an executed notebook with its golden."),
+    Step(
+        "compare",
+        "nbgate.steps.compare:compare",
+        ("compare",),
+        "Compare an executed notebook with its golden.",
+    ),
     Step("probe", "nbgate.steps.probe:probe", ("probe",), "Probe the model endpoints a notebook depends on."),
-    Step("report", "nbgate.steps.report:report", ("report",), "Write JSON, JUnit, HTML, Markdown and metrics."),
-    Step("gate", "nbgate.steps.gate:gate", (), "Set the run's status from the verdict files.", image="report"),
+    Step(
+        "report", "nbgate.steps.report:report", ("report",), "Write JSON, JUnit, HTML, Markdown and metrics."
+    ),
+    Step(
+        "gate", "nbgate.steps.gate:gate", (), "Set the run's status from the verdict files.", image="report"
+    ),
 )
 
 
