@@ -23,8 +23,8 @@ venv: $(VENV)/.installed  ## create .venv with nbgate and its dev dependencies
 demo: venv  ## run the example validation locally (no cluster)
 	$(NBGATE) run examples/churn/validation.yaml -o out/demo
 
-test: venv  ## run the test suite
-	$(PY) -m pytest -n 2 -q
+test: venv  ## run the test suite (image builds run in their own target: make test-images)
+	$(PY) -m pytest -n 2 -q -m "not images"
 
 lint: venv  ## ruff
 	$(VENV)/bin/ruff check src tests benchmarks
