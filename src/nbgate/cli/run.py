@@ -110,6 +110,13 @@ def command(
       nbgate run validation.yaml
       nbgate run --notebook nb.ipynb --golden golden.ipynb -p alpha=0.5
     """
+    if notebooks and spec is None and not clean_env:
+        # Boot the kernel(s) now, while the rest of nbgate imports (see execution.prelaunch).
+        from nbgate.execution.prelaunch import prelaunch
+
+        for notebook in notebooks[: jobs or 2]:
+            prelaunch(notebook, kernel)
+
     from nbgate.cli._common import parse_parameters
     from nbgate.logs import setup_logging
     from nbgate.runner.local import RunOptions, run_local

@@ -174,7 +174,11 @@ def execute(request: ExecuteRequest, *, on_progress: Progress | None = None) -> 
                 clock=clock,
                 progress=progress,
             )
-        handle = launch_kernel(kernel_name, cwd=cwd, env=request.env, scratch_dir=scratch)
+        from nbgate.execution.prelaunch import take
+
+        handle = take(notebook, kernel_name, cwd, request.env) or launch_kernel(
+            kernel_name, cwd=cwd, env=request.env, scratch_dir=scratch
+        )
         watchdog.attach(handle.pid, handle.pgid)
         memory.attach(handle.pid)
         nb, verdict = _run(
