@@ -48,6 +48,13 @@ def parameters_cell(source: str) -> nbformat.NotebookNode:
     return cell
 
 
+def train_cell(source: str) -> nbformat.NotebookNode:
+    """A cell `nbgate export` puts in the training script (`nbgate promote`, spec.promote)."""
+    cell = new_code_cell(source)
+    cell.metadata["tags"] = ["train"]
+    return cell
+
+
 def prepare() -> nbformat.NotebookNode:
     return notebook(
         [
@@ -83,7 +90,7 @@ def train() -> nbformat.NotebookNode:
                 "# Train the churn model\nA logistic regression on the prepared features, with a ROC plot."
             ),
             parameters_cell('data_path = "../data/churn.csv"\nC = 1.0\nseed = 0\ntest_size = 0.25'),
-            new_code_cell(
+            train_cell(
                 "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
                 "import numpy as np\nimport pandas as pd\nimport scrapbook as sb\n"
                 "from sklearn.linear_model import LogisticRegression\n"
@@ -91,7 +98,7 @@ def train() -> nbformat.NotebookNode:
                 "from sklearn.model_selection import train_test_split\n"
                 "from sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler"
             ),
-            new_code_cell(
+            train_cell(
                 "df = pd.read_csv(data_path)\n"
                 "df['monthly_charges'] = df['monthly_charges'].fillna(df['monthly_charges'].median())\n"
                 "X = pd.get_dummies(df[['tenure_months', 'monthly_charges', 'support_calls', 'contract']], "
@@ -100,7 +107,7 @@ def train() -> nbformat.NotebookNode:
                 "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)\n"
                 "X.columns.tolist()"
             ),
-            new_code_cell(
+            train_cell(
                 "model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=1000))\n"
                 "model.fit(X_train, y_train)\n"
                 "proba = model.predict_proba(X_test)[:, 1]\n"
@@ -119,7 +126,9 @@ def train() -> nbformat.NotebookNode:
                 "sample = X_test.head(5)\n"
                 "sb.glue('accuracy', float(accuracy))\nsb.glue('auc', float(auc))\n"
                 "sb.glue('sample_inputs', sample.values.tolist())\n"
-                "sb.glue('sample_predictions', model.predict_proba(sample)[:, 1].round(6).tolist())"
+                "sb.glue('sample_predictions', model.predict_proba(sample)[:, 1].round(6).tolist())\n"
+                "# both class probabilities, as a served model answers (replayed by `nbgate promote`)\n"
+                "sb.glue('sample_proba', model.predict_proba(sample).round(6).tolist())"
             ),
         ]
     )

@@ -94,6 +94,12 @@ def render_all(settings: ArgoSettings | None = None, defaults: RunDefaults | Non
     files[f"cluster/{versioned('validate')}.yaml"] = [
         validation_manifest(settings, defaults, pods, kind="ClusterWorkflowTemplate")
     ]
+    from nbgate.argo import promote  # issue 10: promotion steps, DAG and their RBAC
+
+    for step in promote.PROMOTE_STEPS:
+        files[f"promote/{versioned(step)}.yaml"] = [promote.promote_step_template(step, settings, pods)]
+    files[f"promote/{versioned('promote')}.yaml"] = [promote.promotion_manifest(settings, pods)]
+    files["promote/rbac.yaml"] = promote.promote_rbac(settings.namespace)
     files["rbac.yaml"] = cluster.rbac(settings.namespace)
     files["semaphores.yaml"] = [cluster.semaphores(namespace=settings.namespace)]
     files["quota.yaml"] = cluster.quota(settings.namespace)
@@ -118,7 +124,7 @@ def render_all(settings: ArgoSettings | None = None, defaults: RunDefaults | Non
         "quota.yaml",
     ]
     files["kustomization.yaml"] = [kustomization(main)]
-    for folder in ("cluster", "events", "schedule"):
+    for folder in ("cluster", "events", "schedule", "promote"):
         inside = sorted(p.split("/", 1)[1] for p in files if p.startswith(f"{folder}/"))
         files[f"{folder}/kustomization.yaml"] = [kustomization(inside)]
     return {path: header + dump_yaml(docs) for path, docs in sorted(files.items())}

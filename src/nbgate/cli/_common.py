@@ -37,11 +37,15 @@ def step_outputs(func: F) -> F:
         help="Exit 0 on a validation failure; the verdict file carries it (cluster mode).",
     )(func)
     func = click.option(
-        "--verdict", "verdict_path", type=click.Path(dir_okay=False, path_type=Path),
+        "--verdict",
+        "verdict_path",
+        type=click.Path(dir_okay=False, path_type=Path),
         help="Write the verdict JSON here ({verdict, exitCode, outcome, message}).",
     )(func)
     func = click.option(
-        "--result", "result_path", type=click.Path(dir_okay=False, path_type=Path),
+        "--result",
+        "result_path",
+        type=click.Path(dir_okay=False, path_type=Path),
         help="Write the step's full result JSON here.",
     )(func)
     return func

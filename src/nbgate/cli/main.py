@@ -31,6 +31,11 @@ SUBCOMMANDS: dict[str, str] = {
     "compile": "nbgate.cli.compile:command",
     "submit": "nbgate.cli.submit:command",
     "notify": "nbgate.cli.notify:command",
+    "export": "nbgate.cli.export:command",
+    "train": "nbgate.cli.train:command",
+    "serve": "nbgate.cli.serve:command",
+    "rollout": "nbgate.cli.rollout:command",
+    "promote": "nbgate.cli.promote:command",
 }
 
 

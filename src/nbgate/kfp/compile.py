@@ -18,7 +18,18 @@ from nbgate.spec.model import NotebookValidation
 __all__ = ["COMPONENT_STEPS", "PIPELINE_FILE", "compile_spec", "pipeline_arguments", "write_components"]
 
 PIPELINE_FILE = "nbgate_validation_pipeline.yaml"
-COMPONENT_STEPS = ("clone", "execute", "compare", "probe", "report", "gate")
+COMPONENT_STEPS = (
+    "clone",
+    "execute",
+    "compare",
+    "probe",
+    "report",
+    "gate",
+    "export",
+    "train",
+    "serve",
+    "rollout",
+)
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -107,6 +118,10 @@ _CACHING = {
     "probe": "**off** — it measures live endpoints. In your own pipeline call `.set_caching_options(False)`.",
     "report": "off — a report records one run (its id and time).",
     "gate": "off — it must run every time.",
+    "export": "on — a pure function of the checkout and the tag.",
+    "train": "**off** — training reads data that is not a KFP input.",
+    "serve": "**off** — it changes the cluster (creates or patches an InferenceService).",
+    "rollout": "**off** — it probes a live canary and patches the cluster.",
 }
 
 _POD_NOTES = """\
@@ -126,6 +141,12 @@ launcher writes artifacts on the root filesystem), `fsGroup`, read-only PVC moun
 """
 
 
+def _registry_step(name: str) -> Any:
+    from nbgate.steps.registry import step
+
+    return step(name)
+
+
 def _readme(step: str, component: Any, pipeline_spec: dict[str, Any]) -> str:
     from nbgate.kfp.images import image_for
 
@@ -139,7 +160,7 @@ def _readme(step: str, component: Any, pipeline_spec: dict[str, Any]) -> str:
         "",
         " ".join((component.description or "").split()),
         "",
-        f"Image: `{image_for('report' if step == 'gate' else step)}` (a lightweight Python component "
+        f"Image: `{image_for(_registry_step(step).image or step)}` (a lightweight Python component "
         "run in the prebuilt step image; `install_kfp_package=False`, so nothing is pip-installed "
         "at run time).",
         "",
@@ -195,6 +216,11 @@ def write_components(out_dir: Path) -> list[Path]:
     pipeline_path = out_dir / PIPELINE_FILE
     pipeline_path.write_text(_compile(build_pipeline()), encoding="utf-8")
     written.append(pipeline_path)
+    from nbgate.kfp.promote_pipeline import PROMOTE_PIPELINE_FILE, build_promotion_pipeline
+
+    promotion_path = out_dir / PROMOTE_PIPELINE_FILE
+    promotion_path.write_text(_compile(build_promotion_pipeline()), encoding="utf-8")
+    written.append(promotion_path)
     return written
 
 

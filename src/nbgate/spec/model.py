@@ -24,6 +24,7 @@ from nbgate._model import WireModel
 from nbgate.compare.options import CompareOptions
 from nbgate.durations import Duration
 from nbgate.probe.endpoint import Endpoint
+from nbgate.promote.spec import PromoteSpec
 from nbgate.spec.pod import PodProfile, PodSpec, ProfilesFrom
 
 __all__ = [
@@ -215,6 +216,10 @@ class ValidationSpec(WireModel):
     profiles_from: ProfilesFrom | None = None
     report: ReportSpec = ReportSpec()
     jobs: int | None = Field(default=None, ge=1, description="Notebooks run at once (local); default: cores.")
+    promote: PromoteSpec | None = Field(
+        default=None,
+        description="Notebook → train → serve: export, train, canary, probe, promote (nbgate promote).",
+    )
 
     @model_validator(mode="after")
     def _known_parameter_set(self) -> ValidationSpec:

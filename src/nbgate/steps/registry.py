@@ -55,6 +55,30 @@ STEPS: tuple[Step, ...] = (
     Step(
         "gate", "nbgate.steps.gate:gate", (), "Set the run's status from the verdict files.", image="report"
     ),
+    # Promotion (issue 10): shared images — export needs git (clone's), train the notebook's stack
+    # (execute's), serve/rollout the kubernetes client and the probe (probe's).
+    Step(
+        "export",
+        "nbgate.steps.export:export",
+        (),
+        "Export a notebook's training cells as a script.",
+        image="clone",
+    ),
+    Step(
+        "train",
+        "nbgate.steps.train:train",
+        ("execute",),
+        "Train the exported script into a model.",
+        image="execute",
+    ),
+    Step("serve", "nbgate.steps.serve:serve", ("probe",), "Serve a model as a KServe canary.", image="probe"),
+    Step(
+        "rollout",
+        "nbgate.steps.rollout:rollout",
+        ("probe",),
+        "Probe the canary; promote or roll back.",
+        image="probe",
+    ),
 )
 
 
