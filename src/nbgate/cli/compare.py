@@ -77,7 +77,7 @@ def _load_options(path: Path | None, overrides: dict[str, Any]) -> Any:
 @click.option("--update-golden", is_flag=True, help="Rewrite GOLDEN from EXECUTED (only from a clean run).")
 @click.option("--color/--no-color", default=None, help="Colour the diff (default: when a terminal).")
 @step_outputs
-def command(  # noqa: PLR0917 — click passes options as arguments
+def command(
     executed: Path,
     golden: Path,
     rtol: float | None,

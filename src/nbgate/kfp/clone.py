@@ -16,7 +16,7 @@ __all__ = ["clone_op"]
 
 
 @dsl.component(base_image=image_for("clone"), install_kfp_package=False)  # type: ignore[untyped-decorator]
-def clone_op(  # noqa: PLR0917 — KFP passes inputs by keyword; one parameter per input
+def clone_op(
     url: str,
     checkout: Output[Artifact],
     result: Output[Artifact],

@@ -13,7 +13,7 @@ __all__ = ["compare_op"]
 
 
 @dsl.component(base_image=image_for("compare"), install_kfp_package=False)  # type: ignore[untyped-decorator]
-def compare_op(  # noqa: PLR0917 — KFP passes inputs by keyword; one parameter per input
+def compare_op(
     checkout: Input[Artifact],
     executed: Input[Artifact],
     notebook: str,

@@ -14,7 +14,7 @@ __all__ = ["execute_op"]
 
 
 @dsl.component(base_image=image_for("execute"), install_kfp_package=False)  # type: ignore[untyped-decorator]
-def execute_op(  # noqa: PLR0917 — KFP passes inputs by keyword; one parameter per input
+def execute_op(
     checkout: Input[Artifact],
     notebook: str,
     executed: Output[Artifact],

@@ -83,7 +83,7 @@ def build_pipeline(
         )
 
     @dsl.pipeline(name=name, description=DESCRIPTION)  # type: ignore[untyped-decorator]
-    def validation(  # noqa: PLR0917 — one run parameter per spec field
+    def validation(
         repo_url: str,
         revision: str = "",
         notebooks: list[str] = ["**/*.ipynb"],  # noqa: B006 — KFP takes literal defaults

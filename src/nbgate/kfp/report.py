@@ -12,7 +12,7 @@ __all__ = ["report_op"]
 
 
 @dsl.component(base_image=image_for("report"), install_kfp_package=False)  # type: ignore[untyped-decorator]
-def report_op(  # noqa: PLR0917 — KFP passes inputs by keyword; one parameter per input
+def report_op(
     executions: Input[list[Artifact]],
     comparisons: Input[list[Artifact]],
     probes: Input[Artifact],

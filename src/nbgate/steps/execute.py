@@ -380,17 +380,19 @@ def _result(
     progress("finished", failed, verdict.outcome)
     from nbgate.redact import redact_execution_result
 
-    return redact_execution_result(ExecutionResult(
-        notebook=str(request.notebook),
-        executed_path=str(output),
-        kernel=kernel_name,
-        parameters=dict(request.parameters),
-        outcome=verdict.outcome,
-        message=message,
-        started_at=started_at,
-        finished_at=_utcnow(),
-        duration_seconds=round(duration, 3),
-        failed_cell=failed,
-        cells=cells,
-        peak_memory_bytes=memory.peak if memory is not None else None,
-    ))
+    return redact_execution_result(
+        ExecutionResult(
+            notebook=str(request.notebook),
+            executed_path=str(output),
+            kernel=kernel_name,
+            parameters=dict(request.parameters),
+            outcome=verdict.outcome,
+            message=message,
+            started_at=started_at,
+            finished_at=_utcnow(),
+            duration_seconds=round(duration, 3),
+            failed_cell=failed,
+            cells=cells,
+            peak_memory_bytes=memory.peak if memory is not None else None,
+        )
+    )
