@@ -13,8 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import yaml
-
-from conftest import spec_file, validate_argo
+from argo_support import spec_file, validate_argo
 
 NBGATE = [sys.executable, "-m", "nbgate.cli.main"]
 

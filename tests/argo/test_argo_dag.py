@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import yaml
+from argo_support import spec_file, validate_argo
 
-from conftest import spec_file, validate_argo
 from nbgate.argo.compile import compile_workflow
 from nbgate.argo.settings import ArgoSettings, RunDefaults
 from nbgate.argo.validate import validation_manifest

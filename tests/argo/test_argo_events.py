@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argo_support import errors_of, events_validator, validate_argo
 
-from conftest import errors_of, events_validator, validate_argo
 from nbgate.argo import events
 
 gjson = pytest.importorskip("gjson", reason="gjson-py is installed by `make argo-test-deps`")

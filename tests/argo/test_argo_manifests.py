@@ -10,8 +10,7 @@ import subprocess
 
 import pytest
 import yaml
-
-from conftest import (
+from argo_support import (
     ARGO_KINDS,
     WORKFLOWS,
     argo_validator,
@@ -21,6 +20,7 @@ from conftest import (
     skip_or_fail,
     validate_argo,
 )
+
 from nbgate.argo.generate import render_all, write_all
 
 

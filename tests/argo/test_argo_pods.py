@@ -7,7 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import REPO, skip_or_fail
+from argo_support import REPO, skip_or_fail
+
 from nbgate.argo.cluster import executor_config
 from nbgate.argo.generate import dump_yaml, render_all
 from nbgate.argo.pods import argo_pods

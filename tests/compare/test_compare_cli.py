@@ -9,8 +9,7 @@ from typing import Any
 
 import nbformat
 import pytest
-
-from conftest import new_notebook, run_nbclient
+from compare_support import new_notebook, run_nbclient
 
 
 @pytest.fixture(scope="module")

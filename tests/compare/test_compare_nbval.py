@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from compare_support import new_notebook, require_tool, run_nbclient
 
-from conftest import new_notebook, require_tool, run_nbclient
 from nbgate.compare.options import CompareOptions
 from nbgate.outcomes import Outcome
 from nbgate.steps.compare import compare

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from compare_support import new_notebook, run_papermill
 
-from conftest import new_notebook, run_papermill
 from nbgate.compare.options import CompareOptions, ScrapOptions
 from nbgate.compare.render import render_text
 from nbgate.outcomes import Outcome

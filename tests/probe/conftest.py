@@ -12,11 +12,8 @@ SERVERS = Path(__file__).parent / "servers"
 sys.path.insert(0, str(SERVERS))
 sys.path.insert(0, str(Path(__file__).parent))
 
-import linear  # noqa: E402
 import stdlib_v2  # noqa: E402
 from probe_servers import *  # noqa: E402, F403 — the real-server fixtures
-
-from nbgate.probe.endpoint import Endpoint  # noqa: E402
 
 
 @pytest.fixture
@@ -26,21 +23,3 @@ def v2server() -> Iterator[stdlib_v2.V2Server]:
     server.behaviour.release.set()
     server.shutdown()
     server.server_close()
-
-
-def v2_endpoint(url: str, model: str = "right", **extra: object) -> Endpoint:
-    data: dict[str, object] = {
-        "name": f"ep-{model}",
-        "platform": "kserve-v2",
-        "url": url,
-        "model": model,
-        "golden": [
-            {
-                "name": "sample",
-                "inputs": linear.X_SAMPLE,
-                "expected": linear.predict("right", linear.X_SAMPLE),
-            }
-        ],
-    }
-    data.update(extra)
-    return Endpoint.model_validate(data)

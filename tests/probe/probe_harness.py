@@ -59,3 +59,21 @@ def assert_wrong_fails(ep: Endpoint, notebook: Path) -> ProbeResult:
         assert "outside rtol" in check.message and "expected" in check.message, check.message
     assert by_name["health"].passed, by_name["health"].message
     return result
+
+
+def v2_endpoint(url: str, model: str = "right", **extra: object) -> Endpoint:
+    data: dict[str, object] = {
+        "name": f"ep-{model}",
+        "platform": "kserve-v2",
+        "url": url,
+        "model": model,
+        "golden": [
+            {
+                "name": "sample",
+                "inputs": linear.X_SAMPLE,
+                "expected": linear.predict("right", linear.X_SAMPLE),
+            }
+        ],
+    }
+    data.update(extra)
+    return Endpoint.model_validate(data)

@@ -11,7 +11,8 @@ import socket
 import time
 from pathlib import Path
 
-from conftest import v2_endpoint
+from probe_harness import v2_endpoint
+
 from nbgate.outcomes import Outcome
 from nbgate.steps.probe import probe
 

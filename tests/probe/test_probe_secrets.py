@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from probe_harness import v2_endpoint
 
-from conftest import v2_endpoint
 from nbgate.cli.main import main
 from nbgate.outcomes import Outcome
 from nbgate.probe.endpoint import Auth

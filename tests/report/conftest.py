@@ -7,8 +7,6 @@ import base64
 import io
 import os
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from report_support import free_port, need_module, need_tool
 
-MAKE_TARGET = "report-tools"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -31,33 +29,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 VENV_BIN = Path(sys.executable).parent
-
-
-def need_tool(name: str) -> str:
-    """The tool's path; else skip (or fail under NBGATE_REQUIRE_TOOLS=1) naming the make target."""
-    path = name if os.path.isabs(name) and os.access(name, os.X_OK) else shutil.which(name)
-    if path:
-        return path
-    message = f"{name} is not installed: run `make {MAKE_TARGET}` (Debian packages + playwright client)"
-    if os.environ.get("NBGATE_REQUIRE_TOOLS") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def need_module(name: str) -> None:
-    try:
-        __import__(name)
-    except ImportError:
-        message = f"Python package {name} is missing: run `make {MAKE_TARGET}`"
-        if os.environ.get("NBGATE_REQUIRE_TOOLS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --- the acceptance run -----------------------------------------------------------------------

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 from report_builders import crashed_notebook, failing_notebook, probe, run_of
+from report_support import need_tool
 
-from conftest import need_tool
 from nbgate.report.metrics import render_metrics
 
 MONITORING = Path(__file__).resolve().parents[2] / "monitoring"
