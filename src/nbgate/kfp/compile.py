@@ -81,7 +81,9 @@ def pipeline_arguments(resource: NotebookValidation) -> dict[str, Any]:
 def _compile(pipeline: Any, arguments: dict[str, Any] | None = None) -> str:
     from kfp import compiler
 
-    with tempfile.TemporaryDirectory(prefix="nbgate-kfp-") as tmp:
+    from nbgate.kfp.yaml_style import stock_yaml_strings
+
+    with tempfile.TemporaryDirectory(prefix="nbgate-kfp-") as tmp, stock_yaml_strings():
         path = Path(tmp) / "pipeline.yaml"
         compiler.Compiler().compile(pipeline, str(path), pipeline_parameters=arguments)
         return path.read_text(encoding="utf-8")
