@@ -87,7 +87,13 @@ def test_hostile_outputs_execute_nothing(acceptance_run, browser, tmp_path: Path
         page.screenshot(path=str(tmp_path / "report-xss.png"), full_page=True)
         print(f"\nscreenshot: {tmp_path / 'report-xss.png'}")
         assert clicked >= 2
-        assert not events, events  # no dialog, no console message, no page error
+        # No dialog, no page error, no console message — except Chromium's notice that it
+        # refused to run a script in a sandboxed srcdoc frame. That notice is the fence
+        # holding, and the frame locators above trigger it themselves (the harness's own
+        # injection is refused there), so it appears at random; the static checks below prove
+        # no script, handler or javascript: URL reaches a frame in the first place.
+        blocked = "console error: Blocked script execution in 'about:srcdoc'"
+        assert not [e for e in events if not e.startswith(blocked)], events
         assert page.evaluate("window.__mutations") == mutations_after_open  # nothing changed the DOM
         html = acceptance_run.report_html.read_text()
         assert "<script" not in html.lower()
