@@ -15,11 +15,12 @@ __all__ = ["command"]
 def command(verdicts: tuple[Path, ...], allow_empty: bool) -> int:
     """Read verdict files (or a folder of them) and exit 0/1/2/3 with the worst one."""
     from nbgate.outcomes import Verdict
-    from nbgate.steps.gate import gate, read_verdicts
+    from nbgate.steps.gate import decide, read_verdicts
 
-    for path, verdict, message in read_verdicts(list(verdicts)):
+    found = read_verdicts(list(verdicts))
+    for path, verdict, message in found:
         if verdict is not Verdict.PASSED:
             click.echo(f"nbgate gate: {path}: {verdict.value}: {message}", err=True)
-    code = gate(list(verdicts), allow_empty=allow_empty)
+    code = decide(found, allow_empty=allow_empty)
     click.echo(f"nbgate gate: exit {int(code)}", err=True)
     return int(code)

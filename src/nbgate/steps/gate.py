@@ -8,7 +8,7 @@ from pathlib import Path
 from nbgate.errors import ExitCode, InputError
 from nbgate.outcomes import Verdict, exit_code_for
 
-__all__ = ["gate", "read_verdicts"]
+__all__ = ["decide", "gate", "read_verdicts"]
 
 
 def read_verdicts(paths: list[Path]) -> list[tuple[Path, Verdict, str]]:
@@ -36,9 +36,13 @@ def read_verdicts(paths: list[Path]) -> list[tuple[Path, Verdict, str]]:
     return found
 
 
-def gate(paths: list[Path], *, allow_empty: bool = False) -> ExitCode:
-    """Exit code of the run: 0 passed, 1 failed, 2 error, 3 transient (the worst wins)."""
-    found = read_verdicts(paths)
+def decide(found: list[tuple[Path, Verdict, str]], *, allow_empty: bool = False) -> ExitCode:
+    """The worst verdict's exit code: 0 passed, 1 failed, 2 error, 3 transient."""
     if not found and not allow_empty:
         raise InputError("no verdict files found: the steps write them with --verdict FILE")
     return exit_code_for([verdict for _, verdict, _ in found])
+
+
+def gate(paths: list[Path], *, allow_empty: bool = False) -> ExitCode:
+    """Exit code of the run from its verdict files (or folders of them)."""
+    return decide(read_verdicts(paths), allow_empty=allow_empty)
