@@ -213,34 +213,24 @@ def run_compare(
         return Verdict.PASSED.value
     from nbgate.compare.options import CompareOptions
     from nbgate.results import CompareResult
-    from nbgate.runner.golden import golden_path_for
+    from nbgate.runner.golden import compare_with_golden
 
     try:
-        golden_path = golden_path_for(golden, notebook, Path(checkout))
-        if not golden_path.is_file():
-            if not golden_required:
-                _write_json(result, [])
-                _write_verdict(verdict, Outcome.SKIPPED, f"no golden at {golden}: comparison skipped")
-                return Verdict.PASSED.value
-            message = (
-                f"golden notebook {golden_path.relative_to(Path(checkout).resolve())} not found: add it "
-                "(nbgate compare EXECUTED GOLDEN --update-golden writes one from a passing run) "
-                "or set golden.required: false"
-            )
-            comparison = CompareResult(
-                notebook=notebook, golden=str(golden_path), outcome=Outcome.INPUT_ERROR, message=message
-            )
-        else:
-            from nbgate.steps.compare import compare
-
-            comparison = compare(
-                Path(executed) / notebook, golden_path, CompareOptions.model_validate(options),
-                notebook=notebook, golden_name=str(golden_path),
-            )  # fmt: skip
-    except NbgateError as exc:
-        comparison = CompareResult(
-            notebook=notebook, golden=golden, outcome=_outcome_of(exc), message=exc.message
+        found = compare_with_golden(
+            Path(executed) / notebook,
+            notebook,
+            template=golden,
+            golden_root=Path(checkout),
+            required=golden_required,
+            options=CompareOptions.model_validate(options),
         )
+    except NbgateError as exc:
+        found = CompareResult(notebook=notebook, golden=golden, outcome=_outcome_of(exc), message=exc.message)
+    if found is None:
+        _write_json(result, [])
+        _write_verdict(verdict, Outcome.SKIPPED, f"no golden at {golden}: comparison skipped")
+        return Verdict.PASSED.value
+    comparison = found
     _write_json(result, comparison.to_wire())
     return _write_verdict(verdict, comparison.outcome, comparison.message).value
 

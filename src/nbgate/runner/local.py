@@ -23,7 +23,7 @@ from nbgate.outcomes import Outcome, Verdict
 from nbgate.redact import install_log_redaction, redact_text
 from nbgate.results import CompareResult, ExecutionResult, NotebookResult, ProbeResult, RunResult
 from nbgate.runner.assemble import new_run_id, notebook_result, run_result, utcnow
-from nbgate.runner.golden import golden_path_for
+from nbgate.runner.golden import compare_with_golden
 from nbgate.runner.progress import Progress
 from nbgate.runner.sources import ResolvedSource, resolve_source
 from nbgate.spec.model import NotebookValidation
@@ -174,35 +174,24 @@ def _validate_notebook(
                 )
 
         if execution.outcome is Outcome.PASSED and spec.golden is not None and golden_root is not None:
-            golden = golden_path_for(spec.golden.path, nb, golden_root)
-            if not golden.is_file():
-                if spec.golden.required:
-                    result = notebook_result(
-                        nb,
-                        execution,
-                        outcome=Outcome.INPUT_ERROR,
-                        findings=findings,
-                        message=f"golden notebook {golden} not found: add it (nbgate compare EXECUTED "
-                        "GOLDEN --update-golden writes one from a passing run) or set golden.required: false",
-                    )
-                    log.write(result.message)
-                    return result
-                log.write(f"no golden at {golden}: comparison skipped")
+            comparison = compare_with_golden(
+                Path(execution.executed_path or request.output_path),
+                nb,
+                template=spec.golden.path,
+                golden_root=golden_root,
+                required=spec.golden.required,
+                options=spec.compare,
+            )
+            if comparison is None:
+                log.write(f"no golden for {nb} ({spec.golden.path}): comparison skipped")
             else:
-                from nbgate.steps.compare import compare
-
-                comparison = compare(
-                    Path(execution.executed_path or request.output_path),
-                    golden,
-                    spec.compare,
-                    notebook=nb,
-                    golden_name=str(golden),
+                log.write(
+                    f"compared with {comparison.golden}: {comparison.outcome.value}: {comparison.message}"
                 )
-                log.write(f"compared with {golden}: {comparison.outcome.value}: {comparison.message}")
-                if comparison.outcome is not Outcome.PASSED:
-                    from nbgate.fingerprint import environment_changes
+            if comparison is not None and comparison.outcome is Outcome.MISMATCH:
+                from nbgate.fingerprint import environment_changes
 
-                    changes = environment_changes(golden, execution.environment)
+                changes = environment_changes(Path(comparison.golden), execution.environment)
         result = notebook_result(nb, execution, comparison, findings=findings)
         from nbgate.budgets import suggest_resources
 
