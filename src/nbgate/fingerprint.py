@@ -192,10 +192,10 @@ def store_in_notebook(path: Path, fingerprint: dict[str, Any]) -> None:
     nbgate_meta = meta.get("nbgate") if isinstance(meta.get("nbgate"), dict) else {}
     nbgate_meta["environment"] = fingerprint
     meta["nbgate"] = nbgate_meta
-    tmp = path.with_name(f".{path.name}.fingerprint.tmp")
+    from nbgate.files import write_atomic
+
     # nbformat's own layout (indent 1, unicode kept), so the file diffs cleanly.
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def golden_fingerprint(path: Path) -> dict[str, Any] | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from nbgate.compare.align import comparable_cells
 from nbgate.compare.controls import cell_control
 from nbgate.compare.notebook import load_notebook
 from nbgate.errors import InputError
+from nbgate.files import write_atomic
 
 __all__ = ["update_golden"]
 
@@ -52,10 +52,7 @@ def update_golden(executed: Path, golden: Path) -> None:
                 "raises-exception; fix the notebook or tag the cell"
             )
     clean = _strip(nb)
-    golden.parent.mkdir(parents=True, exist_ok=True)
-    tmp = golden.with_name(golden.name + ".nbgate-tmp")
-    tmp.write_text(json.dumps(clean, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, golden)
+    write_atomic(golden, json.dumps(clean, indent=1, ensure_ascii=False) + "\n")
 
 
 def _strip(nb: dict[str, Any]) -> dict[str, Any]:

@@ -16,8 +16,6 @@ This module imports papermill at the top: import it only once the kernel is boot
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +26,7 @@ from papermill.engines import NotebookExecutionManager
 
 from nbgate.execution.memory import MemorySampler
 from nbgate.execution.request import ProgressState
+from nbgate.files import write_atomic
 
 __all__ = ["ExecutionManager", "write_notebook_atomic"]
 
@@ -50,13 +49,7 @@ def write_notebook_atomic(nb: Any, path: Path, *, validate: bool = True) -> None
         text: str = nbformat.writes(safe)  # type: ignore[no-untyped-call]
     else:
         text = nbformat.v4.nbjson.writes(safe)  # type: ignore[no-untyped-call]
-    # Unique per thread: two notebooks never share an output, but be safe with retries.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, text)
 
 
 class ExecutionManager(NotebookExecutionManager):  # type: ignore[misc]  # papermill is untyped

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from nbgate.errors import ExitCode, NbgateError, TransientError
+from nbgate.files import write_atomic
 from nbgate.outcomes import Outcome, Verdict, verdict_for
 
 __all__ = [
@@ -56,9 +57,7 @@ def _fail_if_transient(code: int, step: str) -> None:
 
 
 def _write_json(path: str | Path, data: Any) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    write_atomic(Path(path), json.dumps(data, indent=2, default=str) + "\n")
 
 
 def _write_verdict(path: str | Path, outcome: Outcome, message: str) -> Verdict:

@@ -17,11 +17,11 @@ budget, image diffs are capped, long texts are cut with a note.
 from __future__ import annotations
 
 import difflib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nbgate.files import write_atomic
 from nbgate.outcomes import Verdict
 from nbgate.report.imagediff import ImageTriple, image_triple
 from nbgate.report.nbview import CellView, load_notebook, notebook_view, text_of
@@ -343,9 +343,4 @@ def render_html(run: RunResult, output_dir: Path | None = None) -> str:
 
 
 def write_html_report(run: RunResult, output_dir: Path) -> Path:
-    path = output_dir / "report.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_html(run, output_dir), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(output_dir / "report.html", render_html(run, output_dir))

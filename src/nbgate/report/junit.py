@@ -6,10 +6,10 @@ CI systems (GitHub Actions reporters, GitLab, Jenkins) read this. Validation fai
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from nbgate.files import write_atomic
 from nbgate.outcomes import Outcome, Verdict
 from nbgate.results import CellComparison, NotebookResult, RunResult
 from nbgate.text import excerpt, strip_ansi
@@ -147,9 +147,4 @@ def render_junit(run: RunResult) -> bytes:
 
 
 def write_junit_report(run: RunResult, output_dir: Path) -> Path:
-    path = output_dir / "junit.xml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(render_junit(run))
-    os.replace(tmp, path)
-    return path
+    return write_atomic(output_dir / "junit.xml", render_junit(run))

@@ -10,9 +10,9 @@ it goes only into table cells or fenced code blocks. The whole comment stays und
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from nbgate.files import write_atomic
 from nbgate.outcomes import Verdict
 from nbgate.results import NotebookResult, ProbeResult, RunResult
 from nbgate.text import strip_ansi
@@ -177,9 +177,4 @@ def render_markdown(run: RunResult) -> str:
 
 
 def write_markdown_report(run: RunResult, output_dir: Path) -> Path:
-    path = output_dir / "summary.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_markdown(run), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(output_dir / "summary.md", render_markdown(run))

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbgate.errors import InputError, TransientError
+from nbgate.files import write_atomic
 from nbgate.outcomes import Outcome, Verdict
 
 if TYPE_CHECKING:
@@ -171,11 +172,7 @@ def render_metrics(run: RunResult) -> str:
 
 def write_metrics_report(run: RunResult, output_dir: Path) -> Path:
     """``metrics.prom``; also pushes when ``NBGATE_PUSHGATEWAY_URL`` is set (a failed push is logged)."""
-    path = output_dir / "metrics.prom"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_metrics(run), encoding="utf-8")
-    os.replace(tmp, path)
+    path = write_atomic(output_dir / "metrics.prom", render_metrics(run))
     gateway = os.environ.get(PUSHGATEWAY_ENV)
     if gateway:
         try:
