@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from nbgate.crd_schema import strict_schema
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "schemas"
 WORKFLOWS = REPO / "workflows"
@@ -78,27 +80,6 @@ def events_validator(kind: str) -> Any:
     return Draft202012Validator(root)
 
 
-def strict(schema: Any) -> Any:
-    """CRD openAPIV3Schema → JSON schema that rejects unknown fields."""
-    if isinstance(schema, list):
-        return [strict(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: strict(v) for k, v in schema.items()}
-    if out.pop("x-kubernetes-int-or-string", False):
-        out.pop("type", None)
-        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
-    if out.pop("nullable", False) and "type" in out:
-        out["type"] = [out["type"], "null"]
-    if (
-        "properties" in out
-        and not out.get("x-kubernetes-preserve-unknown-fields")
-        and "additionalProperties" not in out
-    ):
-        out["additionalProperties"] = False
-    return out
-
-
 @functools.cache
 def crd_validator(kind: str) -> Any:
     from jsonschema import Draft7Validator
@@ -106,7 +87,7 @@ def crd_validator(kind: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     crd = yaml.load((SHARED / "crds" / CRD_FILES[kind]).read_text(), Loader=loader)
     version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")
-    schema = strict(copy.deepcopy(version["schema"]["openAPIV3Schema"]))
+    schema = strict_schema(copy.deepcopy(version["schema"]["openAPIV3Schema"]))
     # metadata is the API server's ObjectMeta: checked there, not by the CRD.
     schema["properties"]["metadata"] = {"type": "object"}
     return Draft7Validator(schema)

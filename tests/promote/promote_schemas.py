@@ -15,32 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
+from nbgate.crd_schema import strict_schema
+
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "crds"
 CRDS = {
     "PyTorchJob": ("kubeflow.org_pytorchjobs.yaml", "v1"),
     "RayJob": ("ray.io_rayjobs.yaml", "v1"),
     "InferenceService": ("serving.kserve.io_inferenceservices.yaml", "v1beta1"),
 }
-
-
-def _strict(schema: Any) -> Any:
-    if isinstance(schema, list):
-        return [_strict(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: _strict(v) for k, v in schema.items()}
-    if out.pop("x-kubernetes-int-or-string", False):
-        out.pop("type", None)
-        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
-    if out.pop("nullable", False) and "type" in out:
-        out["type"] = [out["type"], "null"]
-    if (
-        "properties" in out
-        and not out.get("x-kubernetes-preserve-unknown-fields")
-        and "additionalProperties" not in out
-    ):
-        out["additionalProperties"] = False
-    return out
 
 
 @functools.cache
@@ -52,7 +34,7 @@ def crd_validator(kind: str) -> Any:
     file, version = CRDS[kind]
     crd = yaml.load((SHARED / file).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     served = next(v for v in crd["spec"]["versions"] if v["name"] == version)
-    schema = _strict(copy.deepcopy(served["schema"]["openAPIV3Schema"]))
+    schema = strict_schema(copy.deepcopy(served["schema"]["openAPIV3Schema"]))
     schema["properties"]["metadata"] = {"type": "object"}  # ObjectMeta: the API server's business
     return Draft7Validator(schema)
 
@@ -73,4 +55,4 @@ def pod_template_validator() -> Any:
     )
     spec = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
     template = spec["properties"]["pytorchReplicaSpecs"]["additionalProperties"]["properties"]["template"]
-    return Draft7Validator(_strict(copy.deepcopy(template)))
+    return Draft7Validator(strict_schema(copy.deepcopy(template)))

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from nbgate.crd_schema import strict_schema
 from nbgate.errors import InputError
 
 if TYPE_CHECKING:
@@ -45,36 +46,10 @@ _REASONS: dict[str, str] = {
 
 @cache
 def crd_schema() -> dict[str, Any]:
-    """The CRD's ``openAPIV3Schema`` as a strict JSON Schema.
-
-    Kubernetes prunes unknown fields silently; nbgate rejects them, so ``additionalProperties:
-    false`` is added to every object with ``properties`` (except where the CRD says
-    ``x-kubernetes-preserve-unknown-fields``), and ``nullable`` / ``x-kubernetes-int-or-string`` are
-    read as Kubernetes does.
-    """
+    """The operator CRD's ``openAPIV3Schema`` as a strict JSON Schema (see ``nbgate.crd_schema``)."""
     raw = json.loads(resources.files("nbgate.spec").joinpath("operator_crd.json").read_text(encoding="utf-8"))
-    schema: dict[str, Any] = _strict(raw["openAPIV3Schema"])
+    schema: dict[str, Any] = strict_schema(raw["openAPIV3Schema"])
     return schema
-
-
-def _strict(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_strict(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _strict(v) for k, v in node.items()}
-    if out.pop("x-kubernetes-int-or-string", False):
-        out.pop("type", None)
-        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
-    if out.pop("nullable", False) and isinstance(out.get("type"), str):
-        out["type"] = [out["type"], "null"]
-    if (
-        "properties" in out
-        and "additionalProperties" not in out
-        and not out.get("x-kubernetes-preserve-unknown-fields")
-    ):
-        out["additionalProperties"] = False
-    return out
 
 
 @cache
