@@ -111,6 +111,27 @@ class KernelHandle:
             pass
 
 
+def _fork_when_possible(km: Any) -> None:
+    """Route the launch through the kernel template when this run started one (see ``forked``).
+
+    A kernelspec that names its own provisioner keeps it; the forked provisioner itself
+    falls back to an ordinary launch for any kernel the template cannot stand in for.
+    """
+    from nbgate.execution.forked import PROVISIONER_NAME, active_template
+
+    if active_template() is None:
+        return
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    spec = km.kernel_spec
+    if "kernel_provisioner" in spec.metadata:
+        return
+    spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER_NAME}
+    if not KernelProvisionerFactory.instance().is_provisioner_available(spec):
+        # nbgate runs from a source tree, not installed (no entry point): launch as usual.
+        del spec.metadata["kernel_provisioner"]
+
+
 def launch_kernel(
     kernel_name: str,
     *,
@@ -128,6 +149,7 @@ def launch_kernel(
         kernel_name=kernel_name,
         connection_file=str(scratch_dir / f"kernel-{uuid.uuid4().hex[:12]}.json"),
     )
+    _fork_when_possible(km)
     kernel_env = {**os.environ, **env}
     # The kernel's own stdout/stderr (start-up warnings, a dying interpreter's last words)
     # go to a log in the scratch dir instead of nbgate's terminal.

@@ -301,9 +301,16 @@ def run_local(
                     on_result(result)
                 return result
 
-            with ThreadPoolExecutor(
-                max_workers=min(jobs, max(1, len(source.notebooks))), thread_name_prefix="nbgate-nb"
-            ) as pool:
+            from nbgate.execution.forked import kernel_template
+
+            # Many notebooks: fork their kernels from one pre-imported template instead of
+            # paying every kernel's imports again (a clean environment has its own interpreter).
+            with (
+                kernel_template(enabled=len(source.notebooks) > 1 and clean_envs is None),
+                ThreadPoolExecutor(
+                    max_workers=min(jobs, max(1, len(source.notebooks))), thread_name_prefix="nbgate-nb"
+                ) as pool,
+            ):
                 notebooks_results = list(pool.map(work, source.notebooks))
 
         if spec.endpoints:
