@@ -7,6 +7,7 @@ far (executed notebooks, logs, the report) is kept.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -225,13 +226,30 @@ def run_local(
     on_result: Callable[[NotebookResult], None] | None = None,
 ) -> RunResult:
     """Run the validation DAG for ``resource`` on this machine and write its reports."""
+    install_log_redaction()  # whatever handlers exist (the CLI's, pytest's): secrets never logged
+    run_id = new_run_id()
+    # Unwound last-in first-out once the reports are written: the kernels still stopping in
+    # the background, then the kernel template, then the scratch space they worked in.
+    with contextlib.ExitStack() as kernels:
+        scratch = Path(tempfile.mkdtemp(prefix=f"nbgate-{run_id}-"))
+        if not options.keep_scratch:
+            kernels.callback(shutil.rmtree, scratch, ignore_errors=True)
+        return _run_dag(resource, options, on_result, run_id=run_id, scratch=scratch, kernels=kernels)
+
+
+def _run_dag(
+    resource: NotebookValidation,
+    options: RunOptions,
+    on_result: Callable[[NotebookResult], None] | None,
+    *,
+    run_id: str,
+    scratch: Path,
+    kernels: contextlib.ExitStack,
+) -> RunResult:
     spec = resource.spec
     started = utcnow()
-    run_id = new_run_id()
-    install_log_redaction()  # whatever handlers exist (the CLI's, pytest's): secrets never logged
     output_dir = options.output_dir
     output_dir.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"nbgate-{run_id}-"))
     parameters = spec.effective_parameters(options.parameter_set)
     source_info = None
     notebooks_results: list[NotebookResult] = []
@@ -302,15 +320,17 @@ def run_local(
                 return result
 
             from nbgate.execution.forked import kernel_template
+            from nbgate.execution.stopping import background_stops
 
             # Many notebooks: fork their kernels from one pre-imported template instead of
             # paying every kernel's imports again (a clean environment has its own interpreter).
-            with (
-                kernel_template(enabled=len(source.notebooks) > 1 and clean_envs is None),
-                ThreadPoolExecutor(
-                    max_workers=min(jobs, max(1, len(source.notebooks))), thread_name_prefix="nbgate-nb"
-                ) as pool,
-            ):
+            kernels.enter_context(kernel_template(enabled=len(source.notebooks) > 1 and clean_envs is None))
+            # Kernels stop in the background while later notebooks, probes and reports go on;
+            # the run waits for the last of them before it returns.
+            kernels.enter_context(background_stops())
+            with ThreadPoolExecutor(
+                max_workers=min(jobs, max(1, len(source.notebooks))), thread_name_prefix="nbgate-nb"
+            ) as pool:
                 notebooks_results = list(pool.map(work, source.notebooks))
 
         if spec.endpoints:
@@ -324,9 +344,6 @@ def run_local(
     except NbgateError as exc:
         # The run could not start (bad source, clone failed): still write a report that says so.
         failure = exc
-    finally:
-        if not options.keep_scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
 
     run = run_result(
         resource.metadata.name,

@@ -196,10 +196,14 @@ def execute(request: ExecuteRequest, *, on_progress: Progress | None = None) -> 
         # Stop the watchdog before the kernel is reaped: a reaped pid can be reused.
         watchdog.stop()
         memory.stop()
+        remove = scratch if own_scratch else None
         if handle is not None:
-            handle.shutdown(SHUTDOWN_TIMEOUT)
-        if own_scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+            from nbgate.execution.stopping import stop_kernel
+
+            # In a runner's background_stops() block, the stop overlaps its compare and report.
+            stop_kernel(handle, SHUTDOWN_TIMEOUT, remove=remove)
+        elif remove is not None:
+            shutil.rmtree(remove, ignore_errors=True)
     return _result(
         request,
         output=output,
