@@ -86,6 +86,10 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
+    # A regular `pip install` byte-compiles a package; an editable install does not, and where
+    # PYTHONDONTWRITEBYTECODE is set (CI images, this sandbox) nbgate would then recompile its own
+    # modules on every start while each peer, installed from wheels, loads its .pyc files.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src" / "nbgate")], check=True)
     work = Path(tempfile.mkdtemp(prefix="nbgate-bench-"))
     try:
         nb = write_notebook(work / "small.ipynb")

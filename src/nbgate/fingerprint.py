@@ -53,11 +53,13 @@ print(json.dumps({"python": {"version": platform.python_version(),
 def kernel_python(kernel_name: str, env: dict[str, str] | None = None) -> str | None:
     """The interpreter a kernelspec starts (``argv[0]``), resolved on ``PATH``; None if unknown."""
     try:
-        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+        from jupyter_client.kernelspec import NoSuchKernel
+
+        from nbgate.execution.kernel import kernel_spec_manager
     except ImportError:
         return None
     try:
-        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+        spec = kernel_spec_manager().get_kernel_spec(kernel_name)
     except (NoSuchKernel, OSError, ValueError):
         return None
     if not spec.argv or spec.language.lower() != "python":

@@ -308,6 +308,9 @@ def _run(
         kernel_exit=lambda: _exit_words(handle),
         started=started,
     )
+    # Every output is in and the verdict no longer needs the kernel: let it stop while the
+    # notebook is saved (execute() waits for the exit, or a runner does, in the background).
+    handle.request_stop()
     mark_failed_cell(nb, verdict)
     manager.notebook_complete()
     if verdict.outcome is not Outcome.PASSED:
