@@ -103,4 +103,29 @@ if __name__ == "__main__":
 
 def entrypoint() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    """Exit without the interpreter's teardown, once nothing is left for it to do.
+
+    Freeing the ~1,500 modules a run imports takes the interpreter 0.1–0.2 s after the last
+    line of nbgate's work: a tenth of a small validation. Every file nbgate writes is closed
+    by the time ``main`` returns, so when no other thread is running, nbgate runs the exit
+    handlers itself (stopping leftover kernels, flushing logs), flushes its streams and
+    leaves. Anything else (a thread still running) takes the ordinary, complete exit.
+    """
+    import atexit
+    import contextlib
+    import threading
+
+    if threading.active_count() > 1 and any(
+        not t.daemon for t in threading.enumerate() if t is not threading.current_thread()
+    ):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
