@@ -9,9 +9,9 @@ from pathlib import Path
 
 from argo_support import REPO, skip_or_fail
 
-from nbgate.argo.cluster import executor_config
+from nbgate.argo.cluster import executor_config, rbac
 from nbgate.argo.generate import dump_yaml, render_all
-from nbgate.argo.pods import argo_pods
+from nbgate.argo.pods import argo_pods, mounts_token
 from nbgate.argo.settings import ArgoSettings, ImageSettings, RunDefaults
 from nbgate.argo.validate import validation_manifest
 from nbgate.pod.psa import check_pod
@@ -77,16 +77,26 @@ def test_executor_snippet_is_restricted():
     assert sc["capabilities"] == {"drop": ["ALL"]} and sc["seccompProfile"]["type"] == "RuntimeDefault"
 
 
+# CKV_K8S_38 (token mounted only where necessary) is skipped on the one pod that needs it, by
+# the annotation checkov reads per resource: every other pod is still checked for it.
+PROBE_TOKEN_SKIP = {"checkov.io/skip1": "CKV_K8S_38=the probe reads InferenceServices (nbgate-probe RBAC)"}
+
+
 def test_checkov_kubernetes_checks_pass(tmp_path: Path):
     if not CHECKOV.exists():
         skip_or_fail("checkov is not installed: `make checkov` puts it in .venvs/checkov")
     settings = ArgoSettings(images=ImageSettings(digests=DIGESTS))
     pods = argo_pods(validation_manifest(settings, RunDefaults(), settings.pods()))
-    gpu = settings.pods(PodSpec(profile="gpu", queue_name="q"))
+    gpu = settings.pods(PodSpec(profile="gpu", queue_name="q"), probe_token=False)
     pods += argo_pods(validation_manifest(settings, RunDefaults(), gpu, kind="Workflow"))
-    (tmp_path / "pods.yaml").write_text(dump_yaml(pods))
-    out = subprocess.run(
-        [str(CHECKOV), "-d", str(tmp_path), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json",
+    accounts = {a["metadata"]["name"]: a for a in rbac("nbgate") if a["kind"] == "ServiceAccount"}
+    with_token = [p for p in pods if mounts_token(p, accounts)]
+    assert [p["metadata"]["labels"]["workflows.argoproj.io/template"] for p in with_token] == ["probe"]
+    with_token[0]["metadata"]["annotations"] = PROBE_TOKEN_SKIP
+    # The RBAC too (namespaced, as applied): checkov's RBAC checks (wildcards, secrets, escalation).
+    (tmp_path / "pods.yaml").write_text(dump_yaml([*pods, *rbac("nbgate")]))
+    out = subprocess.run(  # not --quiet: the passed and skipped checks are asserted on below
+        [str(CHECKOV), "-d", str(tmp_path), "--framework", "kubernetes", "--compact", "-o", "json",
          "--skip-check", ",".join(SKIPPED)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
@@ -95,6 +105,14 @@ def test_checkov_kubernetes_checks_pass(tmp_path: Path):
     failed = [(c["check_id"], c["resource"]) for c in report["results"]["failed_checks"]]
     assert failed == []
     assert report["summary"]["passed"] > 100
+    passed = {(c["check_id"], c["resource"]) for c in report["results"]["passed_checks"]}
+    assert {
+        ("CKV_K8S_38", "Pod.nbgate.nbgate-execute"),  # no token
+        ("CKV_K8S_49", "Role.nbgate.nbgate-probe"),  # no wildcard
+        ("CKV2_K8S_5", "RoleBinding.nbgate.nbgate-probe"),  # cannot read secrets
+    } <= passed
+    skipped = [(c["check_id"], c["resource"]) for c in report["results"]["skipped_checks"]]
+    assert skipped == [("CKV_K8S_38", "Pod.nbgate.nbgate-probe")]
 
 
 def test_checkov_would_catch_bad_pods(tmp_path: Path):

@@ -145,3 +145,34 @@ def test_what_kfp_cannot_express_is_a_one_line_input_error(spec: dict[str, Any],
     with pytest.raises(InputError) as info:
         compile_spec(_spec(**spec))
     assert field in info.value.message and "\n" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "needed"),
+    [
+        ({"url": "http://iris.ml.svc"}, False),
+        ({"inferenceService": {"namespace": "ml", "name": "iris"}}, True),
+        ({"url": "http://iris.ml.svc", "inferenceService": {"namespace": "ml", "name": "iris"}}, False),
+    ],
+)
+def test_only_the_probe_shape_needs_a_token_and_only_for_an_inference_service(
+    endpoint: dict[str, Any], needed: bool
+) -> None:
+    """KFP cannot switch the token per task (its launcher needs it in every pod); the shapes
+    still say where nbgate needs one, and the probe README says which RBAC that takes."""
+    from nbgate.kfp.platform import step_pods
+
+    resource = _spec(endpoints=[{"name": "iris", "platform": "kserve-v1", "model": "iris", **endpoint}])
+    pods = step_pods(resource)
+    assert pods.probe.automount_service_account_token is needed
+    assert not any(s.automount_service_account_token for s in (pods.clone, pods.execute, pods.other))
+    _compiled(resource)  # still compiles to valid protos
+
+
+def test_probe_readme_names_the_least_privilege_rbac() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "components" / "probe" / "README.md").read_text()
+    assert "--verb=get" in readme and "--resource=inferenceservices.serving.kserve.io" in readme
+    other = (Path(__file__).resolve().parents[2] / "components" / "execute" / "README.md").read_text()
+    assert "inferenceservices" not in other

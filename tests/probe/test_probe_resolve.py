@@ -154,3 +154,13 @@ def test_a_pod_without_a_mounted_token_says_so(api: ApiServer) -> None:
     with pytest.raises(InputError, match="service-account token"):
         resolve.endpoint_url(_endpoint())
     assert api.seen == []
+
+
+def test_needs_api_lookup_only_for_an_inference_service_without_a_url() -> None:
+    """What the cluster targets mount the probe pod's token for (nbgate compile)."""
+    isvc = _endpoint()
+    assert isvc.url is None and resolve.needs_api_lookup([isvc])
+    with_url = isvc.model_copy(update={"url": "http://iris.team-a.svc"})
+    assert not resolve.needs_api_lookup([with_url])
+    assert not resolve.needs_api_lookup([])
+    assert resolve.needs_api_lookup([with_url, isvc])

@@ -12,6 +12,7 @@ from nbgate.pod.shape import container_security_context
 
 __all__ = [
     "EXECUTOR_IMAGE",
+    "PROBE_SA",
     "controller_executor_patch",
     "executor_config",
     "external_secrets",
@@ -24,6 +25,11 @@ EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v3.7.18"
 WORKFLOW_SA = "nbgate-workflow"
 EXECUTOR_SA = "nbgate-executor"
 SENSOR_SA = "nbgate-sensor"
+PROBE_SA = "nbgate-probe"
+# The InferenceService the probe step reads (``nbgate.probe.resolve``): group and plural of the
+# KServe CRD, a namespaced resource.
+KSERVE_GROUP = "serving.kserve.io"
+INFERENCE_SERVICES = "inferenceservices"
 _PART_OF = {"app.kubernetes.io/part-of": "nbgate"}
 
 
@@ -39,20 +45,28 @@ def _ns(namespace: str | None) -> dict[str, str]:
 
 
 def rbac(namespace: str | None = None) -> list[dict[str, Any]]:
-    """Three accounts, least privilege each.
+    """Four accounts, least privilege each.
 
-    * ``nbgate-workflow``: the step pods; no token, no Role — steps never call the API.
+    * ``nbgate-workflow``: the step pods; no token, no Role — these steps never call the API.
+    * ``nbgate-probe``: the probe step's pod only. An endpoint given as ``inferenceService:``
+      has its URL read from the InferenceService's ``status.url`` with the pod's token
+      (``nbgate.probe.resolve``), so this account may ``get`` InferenceServices in its
+      namespace and nothing else. Its token is mounted: Argo copies a template's
+      ``automountServiceAccountToken`` to the pod only when it is ``false`` — a ``true`` leaves
+      the choice to the account — so the account must allow it; every other step's template says
+      ``false``, and a compiled Workflow whose spec has no ``inferenceService`` endpoint says
+      ``false`` for the probe too (``ArgoSettings.pods``).
     * ``nbgate-executor``: Argo's init/wait containers report results (``workflowtaskresults``)
       and artifact GC tasks clean up; nothing else.
     * ``nbgate-sensor``: the Sensor submits Workflows from the validation template.
     """
 
-    def account(name: str) -> dict[str, Any]:
+    def account(name: str, *, token: bool = False) -> dict[str, Any]:
         return {
             "apiVersion": "v1",
             "kind": "ServiceAccount",
             "metadata": _meta(name, namespace),
-            "automountServiceAccountToken": False,
+            "automountServiceAccountToken": token,
         }
 
     def role(name: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,6 +89,8 @@ def rbac(namespace: str | None = None) -> list[dict[str, Any]]:
     argo = "argoproj.io"
     return [
         account(WORKFLOW_SA),
+        account(PROBE_SA, token=True),
+        *role(PROBE_SA, [{"apiGroups": [KSERVE_GROUP], "resources": [INFERENCE_SERVICES], "verbs": ["get"]}]),
         account(EXECUTOR_SA),
         *role(
             EXECUTOR_SA,

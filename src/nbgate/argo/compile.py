@@ -62,6 +62,7 @@ def compile_workflow(loaded: LoadedSpec, settings: ArgoSettings | None = None) -
 
     from nbgate.argo.settings import ArgoSettings
     from nbgate.argo.validate import validation_manifest
+    from nbgate.probe.resolve import needs_api_lookup
 
     resource = loaded.resource
     spec = resource.spec
@@ -72,7 +73,9 @@ def compile_workflow(loaded: LoadedSpec, settings: ArgoSettings | None = None) -
     if resource.metadata.namespace and not settings.namespace:
         settings = replace(settings, namespace=resource.metadata.namespace)
     defaults = defaults_from_spec(loaded)
-    pods = settings.pods(spec.pod, dict(loaded.profiles))
+    # The probe pod gets a service-account token only when an endpoint is an InferenceService
+    # to look up (nbgate-probe's RBAC: get inferenceservices); every other pod never does.
+    pods = settings.pods(spec.pod, dict(loaded.profiles), probe_token=needs_api_lookup(spec.endpoints))
     manifest = validation_manifest(
         settings, defaults, pods, kind="Workflow", name=f"nbgate-{resource.metadata.name}"
     )

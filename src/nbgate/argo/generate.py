@@ -54,7 +54,7 @@ def step_workflow_template(
     from hera.workflows import models as m
 
     template = next(t for t in step_templates(settings, defaults, pods) if t.name == step)
-    shape = pods.clone if step == "clone" else pods.execute if step == "execute" else pods.light
+    shape = {"clone": pods.clone, "execute": pods.execute, "probe": pods.probe}.get(step, pods.light)
     template.volumes = [m.Volume.model_validate(v) for v in shape.volumes]
     cls = ClusterWorkflowTemplate if cluster_scope else WorkflowTemplate
     kwargs: dict[str, Any] = {}

@@ -4,6 +4,10 @@ Argo's executor containers take their settings from the controller's ``executor`
 from the template; a PSA check of the template alone would miss them. ``argo_pods`` rebuilds each
 container template's pod the way the controller does (emissary executor: an ``init`` container, the
 ``main`` container, a ``wait`` sidecar, the ``var-run-argo`` emptyDir) so the whole pod is checked.
+
+The service-account token follows the controller too: a template's (else the workflow's)
+``automountServiceAccountToken: false`` is copied to the pod, a ``true`` is not — the pod then
+leaves it to its ServiceAccount. ``mounts_token`` answers what Kubernetes does with that.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 from nbgate.argo.cluster import EXECUTOR_IMAGE, executor_config
 
-__all__ = ["argo_pods"]
+__all__ = ["argo_pods", "mounts_token"]
 
 
 def _executor(name: str, executor: dict[str, Any], mounts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -43,12 +47,12 @@ def argo_pods(manifest: dict[str, Any], executor: dict[str, Any] | None = None) 
         main["name"] = "main"
         argo_mount = {"name": "var-run-argo", "mountPath": "/var/run/argo"}
         main["volumeMounts"] = [*main.get("volumeMounts", []), argo_mount]
+        automount = template.get("automountServiceAccountToken", spec.get("automountServiceAccountToken"))
         pod_spec: dict[str, Any] = {
             "restartPolicy": "Never",
             "serviceAccountName": template.get("serviceAccountName") or spec.get("serviceAccountName"),
-            "automountServiceAccountToken": template.get(
-                "automountServiceAccountToken", spec.get("automountServiceAccountToken", True)
-            ),
+            # Argo's setupServiceAccount: only `false` reaches the pod.
+            **({"automountServiceAccountToken": False} if automount is False else {}),
             "securityContext": template.get("securityContext") or spec.get("securityContext") or {},
             "initContainers": [_executor("init", executor, [argo_mount])],
             "containers": [_executor("wait", executor, [argo_mount]), main],
@@ -72,3 +76,16 @@ def argo_pods(manifest: dict[str, Any], executor: dict[str, Any] | None = None) 
             }
         )
     return pods
+
+
+def mounts_token(pod: dict[str, Any], accounts: dict[str, dict[str, Any]]) -> bool:
+    """Whether Kubernetes mounts the service-account token into ``pod``.
+
+    The pod's ``automountServiceAccountToken`` wins; unset, its ServiceAccount's (``accounts``:
+    name → ServiceAccount manifest) decides; unset there too, the token is mounted.
+    """
+    spec = pod["spec"]
+    if "automountServiceAccountToken" in spec:
+        return bool(spec["automountServiceAccountToken"])
+    account = accounts.get(spec.get("serviceAccountName") or "default", {})
+    return bool(account.get("automountServiceAccountToken", True))

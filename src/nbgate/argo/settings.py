@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nbgate.argo.cluster import PROBE_SA
 from nbgate.pod.shape import PodShape, pod_shape
 from nbgate.spec.pod import PodSpec
 
@@ -82,11 +83,13 @@ class ImageSettings:
 
 @dataclass(frozen=True)
 class StepPods:
-    """The pod shape of each step: clone gets the Git credentials, execute the chosen profile."""
+    """The pod shape of each step: clone gets the Git credentials, execute the chosen profile,
+    probe (when it reads InferenceServices) its own service account and token."""
 
     clone: PodShape
     execute: PodShape
-    light: PodShape  # compare, probe, report, gate: the default CPU profile
+    light: PodShape  # compare, report, gate: the default CPU profile
+    probe: PodShape  # light, plus the nbgate-probe account and its token when needed
 
 
 @dataclass(frozen=True)
@@ -135,12 +138,30 @@ class ArgoSettings:
     ttl_after_failure: int = 7 * 24 * 3600
     priority_class: str | None = None
     service_account: str = "nbgate-workflow"
+    probe_service_account: str = PROBE_SA  # get on inferenceservices only (workflows/rbac.yaml)
     git_secret: str | None = "nbgate-git"  # noqa: S105 — the Secret's name, not a value
     metrics: bool = True
     retries: int = 3
     argo_version: Literal["v3", "v4"] = "v4"  # 3.7 and 4.1 differ in the memoize cache's shape
 
-    def pods(self, pod: PodSpec | None = None, profiles: dict[str, object] | None = None) -> StepPods:
+    def pods(
+        self,
+        pod: PodSpec | None = None,
+        profiles: dict[str, object] | None = None,
+        *,
+        probe_token: bool = True,
+    ) -> StepPods:
+        """Each step's pod shape for ``spec.pod`` (``None``: the defaults).
+
+        ``probe_token``: the probe pod mounts its service-account token, to read an
+        ``inferenceService`` endpoint's URL from the API server. ``nbgate compile`` passes
+        whether the spec has such an endpoint (``nbgate.probe.resolve.needs_api_lookup``). The
+        generic templates under ``workflows/`` take the spec as a run parameter, so they cannot
+        know: their probe mounts it (default ``True``) and runs as ``nbgate-probe``, an account
+        that may only ``get`` InferenceServices — and the probe task runs only when the spec
+        has endpoints. Every other step's pod has no token. A ``spec.pod.serviceAccountName``
+        is used by every step, the probe included (its RBAC is then the spec author's).
+        """
         from nbgate.spec.pod import PodProfile
 
         typed = {k: v for k, v in (profiles or {}).items() if isinstance(v, PodProfile)}
@@ -152,8 +173,12 @@ class ArgoSettings:
             image_pull_secrets=pod.image_pull_secrets,
             queue_name=pod.queue_name,
         )
+        probe_spec = light_spec
+        if probe_token and not pod.service_account_name:
+            probe_spec = light_spec.model_copy(update={"service_account_name": self.probe_service_account})
         return StepPods(
             clone=pod_shape(light_spec, typed, credentials_secret=self.git_secret),
             execute=pod_shape(pod, typed),
             light=pod_shape(light_spec, typed),
+            probe=pod_shape(probe_spec, typed, needs_service_account_token=probe_token),
         )

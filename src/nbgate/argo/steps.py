@@ -298,8 +298,11 @@ def probe_template(settings: ArgoSettings, defaults: RunDefaults, pods: StepPods
         ],
     )  # fmt: skip
     outputs = m.Outputs(artifacts=_results_out(settings, _NB))
+    # The one step that may call the API server: an `inferenceService:` endpoint's URL is its
+    # status.url. pods.probe carries the nbgate-probe account (RBAC: get inferenceservices) and
+    # `automountServiceAccountToken: true` only where that lookup can happen (ArgoSettings.pods).
     return _pod_template(
-        "probe", pods.light, settings.images.name("probe"), args, settings,
+        "probe", pods.probe, settings.images.name("probe"), args, settings,
         inputs=inputs, outputs=outputs, retry_strategy=_retry(settings.retries, backoff=True),
     )  # fmt: skip
 

@@ -233,7 +233,7 @@ def _notebook_dag(settings: ArgoSettings) -> m.Template:
 
 def _volumes(pods: StepPods) -> list[m.Volume]:
     seen: dict[str, dict[str, Any]] = {}
-    for shape in (pods.clone, pods.execute, pods.light):
+    for shape in (pods.clone, pods.execute, pods.light, pods.probe):
         for volume in shape.volumes:
             seen.setdefault(str(volume["name"]), volume)
     return [m.Volume.model_validate(v) for v in seen.values()]
@@ -298,6 +298,7 @@ def validation_workflow(
         ],
         "service_account_name": settings.service_account,
         # Step pods get no API token; Argo's own init/wait containers use the executor's account.
+        # The probe template alone may override this (its own account, see ArgoSettings.pods).
         "automount_service_account_token": False,
         "executor": m.ExecutorConfig(service_account_name="nbgate-executor"),
         "volumes": _volumes(pods),

@@ -143,6 +143,32 @@ launcher writes artifacts on the root filesystem), `fsGroup`, read-only PVC moun
 """
 
 
+_STEP_NOTES = {
+    "probe": """\
+## Service account (InferenceService endpoints)
+
+An endpoint given as `inferenceService: {namespace, name}` (and no `url`) has its URL read from
+the InferenceService's `status.url`, with one `GET` on the API server and the pod's
+service-account token. KFP mounts the run's token in every task pod (its launcher needs it),
+so all the run's service account needs is `get` on InferenceServices in that namespace,
+nothing more:
+
+```bash
+kubectl -n ISVC_NAMESPACE create role nbgate-probe --verb=get \\
+  --resource=inferenceservices.serving.kserve.io
+kubectl -n ISVC_NAMESPACE create rolebinding nbgate-probe --role=nbgate-probe \\
+  --serviceaccount=RUN_NAMESPACE:RUN_SERVICE_ACCOUNT
+kubectl auth can-i get inferenceservices.serving.kserve.io -n ISVC_NAMESPACE \\
+  --as=system:serviceaccount:RUN_NAMESPACE:RUN_SERVICE_ACCOUNT
+```
+
+The run's service account is `spec.pod.serviceAccountName` with `nbgate submit --kfp-host`,
+else KFP's default for the namespace. On Argo, `workflows/rbac.yaml` ships the same Role for
+the `nbgate-probe` account, the only validation step pod with a token.
+""",
+}
+
+
 def _registry_step(name: str) -> Any:
     from nbgate.steps.registry import step
 
@@ -194,6 +220,8 @@ def _readme(step: str, component: Any, pipeline_spec: dict[str, Any]) -> str:
             type_name = spec.get("parameterType", "").lower() or spec["artifactType"]["schemaTitle"]
             lines.append(f"| `{name}` | {type_name} |")
     lines += ["", "## Caching", "", _CACHING[step], "", _POD_NOTES]
+    if step in _STEP_NOTES:
+        lines += [_STEP_NOTES[step]]
     return "\n".join(lines)
 
 

@@ -21,6 +21,12 @@ What KFP can and cannot carry (the component READMEs repeat it):
   launcher writes artifacts on the root filesystem. ``fsGroup`` cannot be set either.
 * Per-run, not per-task: ``serviceAccountName`` (``submit(service_account=...)``);
   ``priorityClassName`` cannot be expressed at all.
+* Service-account token: not a per-task setting either, and always mounted — KFP's launcher,
+  which wraps every task's command, reads its ConfigMap and the object-store Secret with the
+  pod's token (``rest.InClusterConfig``). So the probe can read an ``inferenceService:``
+  endpoint's ``status.url`` when the run's service account may ``get`` InferenceServices
+  (``components/probe/README.md``: the Role and its binding); ``PodShape`` records where a
+  token is needed (the probe, when ``needs_api_lookup``) but nothing here can switch it.
 * Timeouts: ``set_timeout`` (the pod's ``activeDeadlineSeconds``), a backstop behind the
   deadline the execute step enforces itself.
 """
@@ -33,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from nbgate.errors import InputError
 from nbgate.pod import PodShape, pod_shape
 from nbgate.pod.constants import GID, GPU_RESOURCE, UID
+from nbgate.probe.resolve import needs_api_lookup
 from nbgate.spec.model import NotebookValidation
 
 if TYPE_CHECKING:
@@ -78,7 +85,10 @@ def step_pods(resource: NotebookValidation) -> StepPods:
     return StepPods(
         clone=pod_shape(plain, credentials_secret=git.credentials_secret if git else None),
         execute=execute,
-        probe=pod_shape(plain.model_copy(update={"env": spec.pod.env})),
+        probe=pod_shape(
+            plain.model_copy(update={"env": spec.pod.env}),
+            needs_service_account_token=needs_api_lookup(spec.endpoints),
+        ),
         other=pod_shape(plain),
         execute_timeout=timeout,
         service_account=spec.pod.service_account_name,

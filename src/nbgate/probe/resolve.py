@@ -4,8 +4,10 @@ In a pod (the probe step under Argo or KFP) the InferenceService is read with on
 API server, with the pod's service-account token and verified against the cluster CA: the
 same variables and files ``kubernetes.config.load_incluster_config`` reads, without the
 kubernetes client (≈125 MB, most of the probe image). The pod needs the token mounted
-(``automountServiceAccountToken: true``) and RBAC ``get`` on ``inferenceservices``. Outside a
-pod, a kubeconfig (contexts, exec plugins, OIDC) is the kubernetes client's job:
+and RBAC ``get`` on ``inferenceservices``: on Argo the probe pod runs as ``nbgate-probe``
+(``workflows/rbac.yaml``), with its token only where ``needs_api_lookup`` says so; on KFP every
+pod carries the run's token and the run's account needs the Role (``components/probe``). Outside
+a pod, a kubeconfig (contexts, exec plugins, OIDC) is the kubernetes client's job:
 ``pip install 'nbgate[k8s]'``.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import ssl
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,10 +24,17 @@ from urllib.parse import quote
 from nbgate.errors import InputError, TransientError
 from nbgate.probe.endpoint import Endpoint, InferenceServiceRef
 
-__all__ = ["SERVICE_ACCOUNT", "endpoint_url"]
+__all__ = ["SERVICE_ACCOUNT", "endpoint_url", "needs_api_lookup"]
 
 SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 _PATH = "/apis/serving.kserve.io/v1beta1/namespaces/{namespace}/inferenceservices/{name}"
+
+
+def needs_api_lookup(endpoints: Iterable[Endpoint]) -> bool:
+    """Whether probing ``endpoints`` reads an InferenceService from the API server: one of them
+    has ``inferenceService`` and no ``url`` (a ``url`` wins, see ``endpoint_url``). The cluster
+    targets mount the probe pod's service-account token exactly then."""
+    return any(ep.url is None and ep.inference_service is not None for ep in endpoints)
 
 
 def endpoint_url(ep: Endpoint) -> str:
