@@ -16,6 +16,7 @@ This module imports papermill at the top: import it only once the kernel is boot
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,23 +29,60 @@ from nbgate.execution.memory import MemorySampler
 from nbgate.execution.request import ProgressState
 from nbgate.files import write_atomic
 
-__all__ = ["ExecutionManager", "write_notebook_atomic"]
+__all__ = ["ExecutionManager", "RedactedCopies", "write_notebook_atomic"]
 
 
-def write_notebook_atomic(nb: Any, path: Path, *, validate: bool = True) -> None:
+class RedactedCopies:
+    """Redacted copies of a notebook's cells, redone only for the cells that changed.
+
+    papermill saves the whole notebook at every cell's start and end, so a notebook of n
+    cells is saved 2n times. Copying and redacting every cell at every save made those saves
+    O(n²) in Python code (130 ms per save at 500 cells, against 45 ms to serialize); a cell
+    that has finished does not change again, so its redacted copy is kept and reused as long
+    as its JSON (compared in C) and the redactor are the same.
+    """
+
+    def __init__(self) -> None:
+        self._redactor: object | None = None
+        self._cells: dict[int, tuple[str, Any]] = {}
+
+    def of(self, nb: Any) -> Any:
+        import copy
+
+        from nbgate.redact import current_redactor, redact_notebook
+
+        redactor = current_redactor()
+        if redactor is not self._redactor:  # other secrets now: nothing cached still holds
+            self._redactor, self._cells = redactor, {}
+        safe = nbformat.NotebookNode({k: v for k, v in nb.items() if k != "cells"})  # type: ignore[no-untyped-call]
+        top = {"metadata": copy.deepcopy(nb.get("metadata", {})), "cells": []}
+        redact_notebook(top, redactor)  # may replace the metadata: read it back from `top`
+        safe["metadata"] = top["metadata"]
+        cells = []
+        for index, cell in enumerate(nb.get("cells", [])):
+            key = json.dumps(cell, sort_keys=True, default=str)
+            cached = self._cells.get(index)
+            if cached is None or cached[0] != key:
+                # A copy: redaction also rewrites sources, and the live cell is what the kernel runs.
+                redacted = copy.deepcopy(cell)
+                redact_notebook({"cells": [redacted]}, redactor)
+                cached = self._cells[index] = (key, redacted)
+            cells.append(cached[1])
+        safe["cells"] = cells
+        return safe
+
+
+def write_notebook_atomic(
+    nb: Any, path: Path, *, validate: bool = True, copies: RedactedCopies | None = None
+) -> None:
     """Write ``nb`` so that ``path`` always holds a whole notebook, old or new.
 
+    Secrets are redacted before anything reaches the disk (and so any artifact upload);
+    ``copies`` carries the redacted cells from one save of the same notebook to the next.
     ``validate=False`` skips nbformat's schema validation: the saves between cells are on
     the critical path and the final save validates anyway.
     """
-    # Secrets are redacted before anything reaches the disk (and so any artifact upload).
-    # A copy: redaction also rewrites sources, and the live notebook is what the kernel runs.
-    import copy
-
-    from nbgate.redact import redact_notebook
-
-    safe = copy.deepcopy(nb)  # strings are shared, not copied: images cost nothing here
-    redact_notebook(safe)
+    safe = (copies or RedactedCopies()).of(nb)
     if validate:
         text: str = nbformat.writes(safe)  # type: ignore[no-untyped-call]
     else:
@@ -69,6 +107,7 @@ class ExecutionManager(NotebookExecutionManager):  # type: ignore[misc]  # paper
         self.current_index: int | None = None  # the cell running now (or that ran last)
         self.cell_memory: dict[int, int] = {}
         self.failed_at: float | None = None  # time.monotonic() when a cell raised
+        self.copies = RedactedCopies()
 
     def cell_exception(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
         if self.failed_at is None:
@@ -79,7 +118,7 @@ class ExecutionManager(NotebookExecutionManager):  # type: ignore[misc]  # paper
         nb = kwargs.get("nb")
         if nb is not None:
             self.nb = nb
-        write_notebook_atomic(self.nb, self.target, validate=False)
+        write_notebook_atomic(self.nb, self.target, validate=False, copies=self.copies)
         self.last_save_time = self.now()
 
     def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:

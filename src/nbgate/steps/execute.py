@@ -320,7 +320,7 @@ def _run(
         with contextlib.suppress(Exception):
             raise_for_execution_errors(nb, None)
     verdict.finalize(nb)
-    write_notebook_atomic(nb, output)
+    write_notebook_atomic(nb, output, copies=manager.copies)
     return nb, verdict
 
 
