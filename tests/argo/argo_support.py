@@ -13,6 +13,7 @@ import copy
 import functools
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,38 @@ CRD_FILES = {
     "CronWorkflow": "argoproj.io_cronworkflows.yaml",
 }
 ARGO_KINDS = tuple(CRD_FILES)
+
+# checkov (its own venv: `make checkov`) on rebuilt pods and RBAC, test_argo_pods and
+# test_argo_promote_rbac: step images pinned by digest, and the checks that do not fit.
+CHECKOV = REPO / ".venvs" / "checkov" / "bin" / "checkov"
+DIGESTS = {
+    name: "sha256:" + "a" * 64 for name in ("clone", "execute", "execute-gpu", "compare", "probe", "report")
+}
+# Checks that do not fit batch pods of this design, each with the reason:
+CHECKOV_SKIPPED = {
+    "CKV_K8S_8": "liveness probe: a batch step runs to completion, nothing to probe",
+    "CKV_K8S_9": "readiness probe: no Service routes to a step pod",
+    "CKV_K8S_40": "high UID: uid 1000 is the Jupyter docker-stacks user the images bake (jovyan)",
+    "CKV_K8S_15": "pull policy Always: images are pinned by version tag or digest, IfNotPresent is safe",
+    "CKV_K8S_35": "secrets as env: NBGATE_GIT_TOKEN from secretKeyRef is the documented contract; SSH keys are files",
+    "CKV_K8S_43": "digest: step images take digests (ImageSettings.digests); argoexec's is the controller's setting",
+    "CKV2_K8S_6": "NetworkPolicy: a namespace-level object the platform owns, not part of a pod",
+}
+
+
+def run_checkov(directory: Path, *, quiet: bool = False) -> dict[str, Any]:
+    """checkov's JSON report on the manifests in ``directory``, CHECKOV_SKIPPED skipped.
+
+    ``quiet`` lists failed checks only; without it the passed and skipped ones are there too."""
+    if not CHECKOV.exists():
+        skip_or_fail("checkov is not installed: `make checkov` puts it in .venvs/checkov")
+    out = subprocess.run(
+        [str(CHECKOV), "-d", str(directory), "--framework", "kubernetes", "--quiet" if quiet else "--compact",
+         "-o", "json", "--skip-check", ",".join(CHECKOV_SKIPPED)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    report = json.loads(out.stdout)
+    return dict(report[0] if isinstance(report, list) else report)
 
 
 def require_tools() -> bool:

@@ -3,11 +3,9 @@ snippet — passes the PSA ``restricted`` check and checkov's Kubernetes checks.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from argo_support import REPO, skip_or_fail
+from argo_support import DIGESTS, run_checkov
 
 from nbgate.argo.cluster import executor_config, rbac
 from nbgate.argo.generate import dump_yaml, render_all
@@ -16,21 +14,6 @@ from nbgate.argo.settings import ArgoSettings, ImageSettings, RunDefaults
 from nbgate.argo.validate import validation_manifest
 from nbgate.pod.psa import check_pod
 from nbgate.spec.pod import DataVolume, PodSpec
-
-CHECKOV = REPO / ".venvs" / "checkov" / "bin" / "checkov"
-DIGESTS = {
-    name: "sha256:" + "a" * 64 for name in ("clone", "execute", "execute-gpu", "compare", "probe", "report")
-}
-# Checks that do not fit batch pods of this design, each with the reason:
-SKIPPED = {
-    "CKV_K8S_8": "liveness probe: a batch step runs to completion, nothing to probe",
-    "CKV_K8S_9": "readiness probe: no Service routes to a step pod",
-    "CKV_K8S_40": "high UID: uid 1000 is the Jupyter docker-stacks user the images bake (jovyan)",
-    "CKV_K8S_15": "pull policy Always: images are pinned by version tag or digest, IfNotPresent is safe",
-    "CKV_K8S_35": "secrets as env: NBGATE_GIT_TOKEN from secretKeyRef is the documented contract; SSH keys are files",
-    "CKV_K8S_43": "digest: step images take digests (ImageSettings.digests); argoexec's is the controller's setting",
-    "CKV2_K8S_6": "NetworkPolicy: a namespace-level object the platform owns, not part of a pod",
-}
 
 
 def all_pods():
@@ -83,8 +66,6 @@ PROBE_TOKEN_SKIP = {"checkov.io/skip1": "CKV_K8S_38=the probe reads InferenceSer
 
 
 def test_checkov_kubernetes_checks_pass(tmp_path: Path):
-    if not CHECKOV.exists():
-        skip_or_fail("checkov is not installed: `make checkov` puts it in .venvs/checkov")
     settings = ArgoSettings(images=ImageSettings(digests=DIGESTS))
     pods = argo_pods(validation_manifest(settings, RunDefaults(), settings.pods()))
     gpu = settings.pods(PodSpec(profile="gpu", queue_name="q"), probe_token=False)
@@ -95,13 +76,7 @@ def test_checkov_kubernetes_checks_pass(tmp_path: Path):
     with_token[0]["metadata"]["annotations"] = PROBE_TOKEN_SKIP
     # The RBAC too (namespaced, as applied): checkov's RBAC checks (wildcards, secrets, escalation).
     (tmp_path / "pods.yaml").write_text(dump_yaml([*pods, *rbac("nbgate")]))
-    out = subprocess.run(  # not --quiet: the passed and skipped checks are asserted on below
-        [str(CHECKOV), "-d", str(tmp_path), "--framework", "kubernetes", "--compact", "-o", "json",
-         "--skip-check", ",".join(SKIPPED)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    report = json.loads(out.stdout)
-    report = report[0] if isinstance(report, list) else report
+    report = run_checkov(tmp_path)  # not quiet: the passed and skipped checks are asserted on below
     failed = [(c["check_id"], c["resource"]) for c in report["results"]["failed_checks"]]
     assert failed == []
     assert report["summary"]["passed"] > 100
@@ -117,8 +92,6 @@ def test_checkov_kubernetes_checks_pass(tmp_path: Path):
 
 def test_checkov_would_catch_bad_pods(tmp_path: Path):
     """The checkov run can fail: a privileged main container and a root one are both reported."""
-    if not CHECKOV.exists():
-        skip_or_fail("checkov is not installed: `make checkov` puts it in .venvs/checkov")
     settings = ArgoSettings(images=ImageSettings(digests=DIGESTS))
     privileged, root = argo_pods(validation_manifest(settings, RunDefaults(), settings.pods()))[:2]
     sc = privileged["spec"]["containers"][1]["securityContext"]
@@ -128,13 +101,7 @@ def test_checkov_would_catch_bad_pods(tmp_path: Path):
         holder["runAsUser"] = 0
         holder["runAsNonRoot"] = False
     (tmp_path / "pods.yaml").write_text(dump_yaml([privileged, root]))
-    out = subprocess.run(
-        [str(CHECKOV), "-d", str(tmp_path), "--framework", "kubernetes", "--quiet", "-o", "json",
-         "--skip-check", ",".join(SKIPPED)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    report = json.loads(out.stdout)
-    report = report[0] if isinstance(report, list) else report
+    report = run_checkov(tmp_path, quiet=True)
     failed = {(c["check_id"], c["resource"].split(".")[-1]) for c in report["results"]["failed_checks"]}
     assert ("CKV_K8S_16", privileged["metadata"]["name"]) in failed  # privileged container
     assert any(name == root["metadata"]["name"] for _, name in failed)

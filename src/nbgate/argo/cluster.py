@@ -13,12 +13,16 @@ from nbgate.pod.shape import container_security_context
 __all__ = [
     "EXECUTOR_IMAGE",
     "PROBE_SA",
+    "ROLLOUT_SA",
+    "SERVE_SA",
     "controller_executor_patch",
     "executor_config",
     "external_secrets",
     "quota",
     "rbac",
+    "role_and_binding",
     "semaphores",
+    "service_account",
 ]
 
 EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v3.7.18"
@@ -26,6 +30,10 @@ WORKFLOW_SA = "nbgate-workflow"
 EXECUTOR_SA = "nbgate-executor"
 SENSOR_SA = "nbgate-sensor"
 PROBE_SA = "nbgate-probe"
+# The promotion's serve and rollout steps create/patch/delete InferenceServices
+# (``nbgate.argo.promote.promote_rbac``, workflows/promote/rbac.yaml).
+SERVE_SA = "nbgate-serve"
+ROLLOUT_SA = "nbgate-rollout"
 # The InferenceService the probe step reads (``nbgate.probe.resolve``): group and plural of the
 # KServe CRD, a namespaced resource.
 KSERVE_GROUP = "serving.kserve.io"
@@ -44,6 +52,38 @@ def _ns(namespace: str | None) -> dict[str, str]:
     return {"namespace": namespace} if namespace else {}
 
 
+def service_account(name: str, namespace: str | None = None, *, token: bool = False) -> dict[str, Any]:
+    """A ServiceAccount; ``token``: pods running as it mount its token unless they say otherwise
+    (Argo writes only a template's ``automountServiceAccountToken: false`` into the pod)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _meta(name, namespace),
+        "automountServiceAccountToken": token,
+    }
+
+
+def role_and_binding(
+    name: str, rules: list[dict[str, Any]], namespace: str | None = None
+) -> list[dict[str, Any]]:
+    """A Role named ``name`` and its RoleBinding to the ServiceAccount of the same name, only."""
+    return [
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": _meta(name, namespace),
+            "rules": rules,
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": _meta(name, namespace),
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+            "subjects": [{"kind": "ServiceAccount", "name": name, **_ns(namespace)}],
+        },
+    ]
+
+
 def rbac(namespace: str | None = None) -> list[dict[str, Any]]:
     """Four accounts, least privilege each.
 
@@ -59,32 +99,16 @@ def rbac(namespace: str | None = None) -> list[dict[str, Any]]:
     * ``nbgate-executor``: Argo's init/wait containers report results (``workflowtaskresults``)
       and artifact GC tasks clean up; nothing else.
     * ``nbgate-sensor``: the Sensor submits Workflows from the validation template.
+
+    The promotion's ``nbgate-serve`` and ``nbgate-rollout`` live beside their templates
+    (``nbgate.argo.promote.promote_rbac``).
     """
 
     def account(name: str, *, token: bool = False) -> dict[str, Any]:
-        return {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": _meta(name, namespace),
-            "automountServiceAccountToken": token,
-        }
+        return service_account(name, namespace, token=token)
 
     def role(name: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {
-                "apiVersion": "rbac.authorization.k8s.io/v1",
-                "kind": "Role",
-                "metadata": _meta(name, namespace),
-                "rules": rules,
-            },
-            {
-                "apiVersion": "rbac.authorization.k8s.io/v1",
-                "kind": "RoleBinding",
-                "metadata": _meta(name, namespace),
-                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
-                "subjects": [{"kind": "ServiceAccount", "name": name, **_ns(namespace)}],
-            },
-        ]  # fmt: skip
+        return role_and_binding(name, rules, namespace)
 
     argo = "argoproj.io"
     return [

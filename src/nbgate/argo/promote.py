@@ -4,12 +4,15 @@ validate → clone → export → train → serve → rollout → gate (issue 10
 The model lands on the PVC named by the ``model-pvc`` parameter (``/mnt/models``), so its
 ``storageUri`` is ``pvc://<model-pvc>/<model-path>/<revision>`` with the revision = the
 workflow's name (see ``nbgate.promote.storage``). serve/rollout read the spec (its ``promote``
-section) like the probe step does and patch the InferenceService with the workflow's service
-account: ``workflows/promote-rbac.yaml`` grants get/create/patch/delete on inferenceservices.
+section) like the probe step does and change the InferenceService through the API server, each
+as its own service account with its token (``promote_rbac``, ``workflows/promote/rbac.yaml``):
+``nbgate-serve`` may get/create/patch/delete InferenceServices, ``nbgate-rollout``
+get/patch/delete. Every other pod of the promotion runs as ``nbgate-workflow``, without a token.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hera.workflows import WorkflowTemplate
@@ -19,9 +22,17 @@ from nbgate.argo import cluster
 from nbgate.argo.settings import CHECKOUT, INPUTS, RESULTS, WORKSPACE, ArgoSettings, StepPods, versioned
 from nbgate.argo.steps import _artifact_in, _param, _pod_template, _raw, _results_out, _retry
 from nbgate.argo.steps import gate_template as _gate
+from nbgate.pod.shape import PodShape
 from nbgate.promote.storage import MODEL_MOUNT
 
-__all__ = ["PROMOTE_STEPS", "promote_rbac", "promote_step_template", "promotion_manifest"]
+__all__ = [
+    "PROMOTE_STEPS",
+    "ROLLOUT_VERBS",
+    "SERVE_VERBS",
+    "promote_rbac",
+    "promote_step_template",
+    "promotion_manifest",
+]
 
 PROMOTE_STEPS = ("export", "train", "serve", "rollout")
 _SCRIPT = f"{WORKSPACE}/train/train.py"
@@ -97,6 +108,22 @@ def train_template(settings: ArgoSettings, pods: StepPods) -> m.Template:
     return template
 
 
+def _api_pod(step: str, settings: ArgoSettings, pods: StepPods) -> PodShape:
+    """The pod of serve / rollout, the promotion's two steps that call the API server: the light
+    shape (rollout: the probe's, with ``spec.pod.env`` for the canary endpoint's credentials), run
+    as the step's own account with its token mounted. Argo copies a template's
+    ``automountServiceAccountToken`` to the pod only when it is ``false``, so it is the account
+    (``promote_rbac``: token allowed) that mounts it. A ``spec.pod.serviceAccountName`` wins, as
+    for the probe (its RBAC is then the spec author's)."""
+    base = pods.probe if step == "rollout" else pods.light
+    own = settings.rollout_service_account if step == "rollout" else settings.serve_service_account
+    return dataclasses.replace(
+        base,
+        service_account_name=pods.light.service_account_name or own,
+        automount_service_account_token=True,
+    )
+
+
 def _cluster_step(
     name: str,
     settings: ArgoSettings,
@@ -119,9 +146,10 @@ def _cluster_step(
         artifacts=[_raw("spec", f"{INPUTS}/spec.yaml"), *artifacts],
     )
     outputs = m.Outputs(artifacts=_results_out(settings, f"promote/{name}"))
-    template = _pod_template(
+    # These two talk to the API server: their own account and its token (RBAC: promote_rbac).
+    return _pod_template(
         name,
-        pods.light,
+        _api_pod(name, settings, pods),
         settings.images.name("probe"),
         args,
         settings,
@@ -129,9 +157,6 @@ def _cluster_step(
         outputs=outputs,
         retry_strategy=_retry(settings.retries, backoff=True),
     )
-    # These two talk to the API server: the pod needs its service-account token (RBAC below).
-    template.automount_service_account_token = True
-    return template
 
 
 def serve_template(settings: ArgoSettings, pods: StepPods) -> m.Template:
@@ -329,37 +354,37 @@ def promotion_manifest(settings: ArgoSettings, pods: StepPods) -> dict[str, Any]
     return result
 
 
+# What each step sends to the API server (nbgate.promote.kube, called by nbgate.steps.serve /
+# nbgate.steps.rollout), per deployment mode:
+# * serve: get (is the InferenceService there? RawDeployment: is its candidate?), create (the
+#   first InferenceService; a RawDeployment candidate), patch (a Serverless canary), delete (an
+#   old RawDeployment candidate, replaced);
+# * rollout: get (the canary's tag URL / the candidate's status.url), patch (promote or roll
+#   back; RawDeployment promote: the main one's storageUri), delete (RawDeployment: the candidate).
+# No list/watch (nothing polls: a not-ready status is a transient error Argo retries), no other
+# resource. tests/argo/test_argo_promote_rbac.py records the calls and compares.
+SERVE_VERBS = ("get", "create", "patch", "delete")
+ROLLOUT_VERBS = ("get", "patch", "delete")
+
+
 def promote_rbac(namespace: str | None) -> list[dict[str, Any]]:
-    """Least privilege for serve/rollout: InferenceServices only (rollout alone: get + patch)."""
-    meta = {"namespace": namespace} if namespace else {}
-    rules = [
-        {
-            "apiGroups": ["serving.kserve.io"],
-            "resources": ["inferenceservices"],
-            "verbs": ["get", "create", "patch", "delete"],
-        }
-    ]
-    rollout_rules = [
-        {"apiGroups": ["serving.kserve.io"], "resources": ["inferenceservices"], "verbs": ["get", "patch"]}
-    ]
+    """Least privilege for serve/rollout: each its own ServiceAccount (token allowed, the
+    only way Argo gives a pod one), Role (InferenceServices in the namespace, the verbs its step
+    uses) and RoleBinding (that account only). ``nbgate-workflow``, which every other step runs
+    as, is bound to nothing here."""
+
+    def rules(verbs: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "apiGroups": [cluster.KSERVE_GROUP],
+                "resources": [cluster.INFERENCE_SERVICES],
+                "verbs": list(verbs),
+            }
+        ]
+
     return [
-        {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": {"name": "nbgate-serve", **meta},
-            "rules": rules,
-        },
-        {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": {"name": "nbgate-rollout", **meta},
-            "rules": rollout_rules,
-        },
-        {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "RoleBinding",
-            "metadata": {"name": "nbgate-serve", **meta},
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "nbgate-serve"},
-            "subjects": [{"kind": "ServiceAccount", "name": "nbgate-workflow", **meta}],
-        },
+        cluster.service_account(cluster.SERVE_SA, namespace, token=True),
+        *cluster.role_and_binding(cluster.SERVE_SA, rules(SERVE_VERBS), namespace),
+        cluster.service_account(cluster.ROLLOUT_SA, namespace, token=True),
+        *cluster.role_and_binding(cluster.ROLLOUT_SA, rules(ROLLOUT_VERBS), namespace),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nbgate.argo.cluster import PROBE_SA
+from nbgate.argo.cluster import PROBE_SA, ROLLOUT_SA, SERVE_SA
 from nbgate.pod.shape import PodShape, pod_shape
 from nbgate.spec.pod import PodSpec
 
@@ -84,12 +84,13 @@ class ImageSettings:
 @dataclass(frozen=True)
 class StepPods:
     """The pod shape of each step: clone gets the Git credentials, execute the chosen profile,
-    probe (when it reads InferenceServices) its own service account and token."""
+    probe the spec's env (endpoint credentials) and, when it reads InferenceServices, its own
+    service account and token."""
 
     clone: PodShape
     execute: PodShape
     light: PodShape  # compare, report, gate: the default CPU profile
-    probe: PodShape  # light, plus the nbgate-probe account and its token when needed
+    probe: PodShape  # light + spec.pod.env, plus the nbgate-probe account and its token when needed
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,9 @@ class ArgoSettings:
     priority_class: str | None = None
     service_account: str = "nbgate-workflow"
     probe_service_account: str = PROBE_SA  # get on inferenceservices only (workflows/rbac.yaml)
+    # The promotion's serve / rollout pods (workflows/promote/rbac.yaml, nbgate.argo.promote).
+    serve_service_account: str = SERVE_SA
+    rollout_service_account: str = ROLLOUT_SA
     git_secret: str | None = "nbgate-git"  # noqa: S105 — the Secret's name, not a value
     metrics: bool = True
     retries: int = 3
@@ -161,6 +165,12 @@ class ArgoSettings:
         that may only ``get`` InferenceServices — and the probe task runs only when the spec
         has endpoints. Every other step's pod has no token. A ``spec.pod.serviceAccountName``
         is used by every step, the probe included (its RBAC is then the spec author's).
+
+        The probe pod also gets ``spec.pod.env``, as on KFP: an endpoint's ``auth.tokenEnv`` /
+        ``headersFromEnv`` name variables that come from Secrets there
+        (``valueFrom.secretKeyRef``; ``pod_shape`` refuses a literal value for a secret-looking
+        name), so only the Secret's name and key are in the manifest. The other light steps
+        (compare, report, gate) get neither the env nor the token.
         """
         from nbgate.spec.pod import PodProfile
 
@@ -173,9 +183,9 @@ class ArgoSettings:
             image_pull_secrets=pod.image_pull_secrets,
             queue_name=pod.queue_name,
         )
-        probe_spec = light_spec
+        probe_spec = light_spec.model_copy(update={"env": list(pod.env)})
         if probe_token and not pod.service_account_name:
-            probe_spec = light_spec.model_copy(update={"service_account_name": self.probe_service_account})
+            probe_spec = probe_spec.model_copy(update={"service_account_name": self.probe_service_account})
         return StepPods(
             clone=pod_shape(light_spec, typed, credentials_secret=self.git_secret),
             execute=pod_shape(pod, typed),

@@ -1,5 +1,7 @@
 """The InferenceService calls a cluster run makes (RBAC: get, create, patch, delete on
-``inferenceservices``; the rollout step needs only get and patch). Imports ``kubernetes`` lazily."""
+``inferenceservices`` for the serve step; get, patch, delete for the rollout step — on Argo the
+``nbgate-serve`` / ``nbgate-rollout`` accounts, ``nbgate.argo.promote.promote_rbac``). Imports
+``kubernetes`` lazily."""
 
 from __future__ import annotations
 
