@@ -26,7 +26,7 @@ class MissingKernelError(InputError):
     """The requested kernelspec is not installed (outcome ``missing_kernel``, exit 2)."""
 
 
-def _ipython_kernel_dirs() -> list[Path]:
+def ipython_kernel_dirs() -> list[Path]:
     """Where IPython's ``get_ipython_dir()`` may point, each with ``kernels`` appended."""
     home = Path.home()
     xdg = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
@@ -45,7 +45,7 @@ def kernel_spec_manager() -> Any:
     """
     from jupyter_client.kernelspec import KernelSpecManager
 
-    if any(candidate.is_dir() for candidate in _ipython_kernel_dirs()):
+    if any(candidate.is_dir() for candidate in ipython_kernel_dirs()):
         return KernelSpecManager()
     from jupyter_core.paths import jupyter_path
 
@@ -164,14 +164,18 @@ def _fork_when_possible(km: Any) -> None:
     """
     from nbgate.execution.forked import PROVISIONER_NAME, active_template
 
-    if active_template() is None:
-        return
+    if active_template() is not None:
+        _use_provisioner(km, PROVISIONER_NAME)
+
+
+def _use_provisioner(km: Any, name: str) -> None:
+    """Have ``km`` launch through nbgate's provisioner ``name``, unless its kernelspec names one."""
     from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
     spec = km.kernel_spec
     if "kernel_provisioner" in spec.metadata:
         return
-    spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER_NAME}
+    spec.metadata["kernel_provisioner"] = {"provisioner_name": name}
     if not KernelProvisionerFactory.instance().is_provisioner_available(spec):
         # nbgate runs from a source tree, not installed (no entry point): launch as usual.
         del spec.metadata["kernel_provisioner"]
@@ -183,8 +187,13 @@ def launch_kernel(
     cwd: Path,
     env: Mapping[str, str],
     scratch_dir: Path,
+    early_connection_file: str | None = None,
 ) -> KernelHandle:
-    """Start the kernel process now; readiness is awaited later, by nbclient."""
+    """Start the kernel process now; readiness is awaited later, by nbclient.
+
+    ``early_connection_file``: the kernel ``nbgate.execution.early`` already started for
+    this connection file is adopted instead, when it is what would be started here.
+    """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
@@ -193,9 +202,12 @@ def launch_kernel(
     km = AsyncKernelManager(
         kernel_name=kernel_name,
         kernel_spec_manager=kernel_spec_manager(),
-        connection_file=str(scratch_dir / f"kernel-{uuid.uuid4().hex[:12]}.json"),
+        connection_file=early_connection_file or str(scratch_dir / f"kernel-{uuid.uuid4().hex[:12]}.json"),
     )
-    _fork_when_possible(km)
+    if early_connection_file is not None:
+        _use_provisioner(km, "nbgate-early-provisioner")
+    else:
+        _fork_when_possible(km)
     kernel_env = {**os.environ, **env}
     # The kernel's own stdout/stderr (start-up warnings, a dying interpreter's last words)
     # go to a log in the scratch dir instead of nbgate's terminal.

@@ -3,8 +3,9 @@
 A kernel takes ~0.5–1 s to boot in its own process; nbgate's imports (pydantic models,
 papermill, nbformat) take about as long in the main process. ``nbgate run --notebook``
 knows which notebook and kernel it needs from its arguments alone, so it launches the
-kernel first (this module imports only the stdlib and jupyter_client) and ``execute()``
-adopts it with ``take``: on a machine with a spare core the two costs overlap.
+kernel first (this module imports only the stdlib; the common kernelspec starts without
+jupyter_client, see ``early``) and ``execute()`` adopts it with ``take``: on a machine with a
+spare core the two costs overlap.
 
 Anything unusual (no kernelspec, an env to pass, a different kernel) simply means no
 pre-launch: ``execute()`` then launches its own, and reports any error itself.
@@ -21,13 +22,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nbgate.execution.early import EarlyKernel
+
 if TYPE_CHECKING:
     from nbgate.execution.kernel import KernelHandle
 
 __all__ = ["prelaunch", "take"]
 
 _lock = threading.Lock()
-_pending: dict[tuple[str, str, str], tuple[KernelHandle, Path]] = {}
+_pending: dict[tuple[str, str, str], tuple[KernelHandle | EarlyKernel, Path]] = {}
 
 
 def _kernel_of(notebook: Path) -> str | None:
@@ -40,25 +43,37 @@ def _kernel_of(notebook: Path) -> str | None:
 
 
 def prelaunch(notebook: Path, kernel: str | None = None) -> bool:
-    """Start the kernel ``notebook`` will run in; True when one was started."""
+    """Start the kernel ``notebook`` will run in; True when one was started.
+
+    The common IPython kernelspec starts at once, before jupyter_client is imported
+    (``nbgate.execution.early``); any other through jupyter_client.
+    """
     notebook = notebook.resolve()
     name = kernel or _kernel_of(notebook)
     if name is None or not notebook.is_file():
         return False
-    from nbgate.execution.kernel import MissingKernelError, find_kernelspec, launch_kernel
+    scratch = Path(tempfile.mkdtemp(prefix="nbgate-prelaunch-"))
+    key = (str(notebook), name, str(notebook.parent))
+    from nbgate.execution.early import start_early_kernel
+
+    # The same extra argument launch_kernel gives an IPython kernel (history in memory).
+    started = start_early_kernel(
+        name, cwd=notebook.parent, scratch_dir=scratch, extra=["--HistoryManager.hist_file=:memory:"]
+    )
+    if started is not None:
+        with _lock:
+            _pending[key] = (started, scratch)
+        return True
+    from nbgate.execution.kernel import find_kernelspec, launch_kernel
 
     try:
         find_kernelspec(name)
-    except MissingKernelError:
-        return False
-    scratch = Path(tempfile.mkdtemp(prefix="nbgate-prelaunch-"))
-    try:
         handle = launch_kernel(name, cwd=notebook.parent, env={}, scratch_dir=scratch)
-    except Exception:
+    except Exception:  # missing kernel, bad spec: execute() reports it
         shutil.rmtree(scratch, ignore_errors=True)
         return False
     with _lock:
-        _pending[(str(notebook), name, str(notebook.parent))] = (handle, scratch)
+        _pending[key] = (handle, scratch)
     return True
 
 
@@ -71,10 +86,21 @@ def take(notebook: Path, kernel_name: str, cwd: Path, env: Mapping[str, str]) ->
         entry = _pending.pop(key, None)
     if entry is None:
         return None
-    handle, _scratch = entry
-    if handle.process.poll() is not None:  # died while waiting: let execute() start afresh
+    started, scratch = entry
+    if isinstance(started, EarlyKernel):
+        from nbgate.execution.early import discard
+        from nbgate.execution.kernel import launch_kernel
+
+        if started.process.poll() is not None:  # died while waiting: let execute() start afresh
+            discard(started)
+            return None
+        # jupyter_client adopts it (or, if it is not what it would start, replaces it).
+        return launch_kernel(
+            kernel_name, cwd=cwd, env=env, scratch_dir=scratch, early_connection_file=started.connection_file
+        )
+    if started.process.poll() is not None:
         return None
-    return handle
+    return started
 
 
 @atexit.register
@@ -83,6 +109,11 @@ def _discard() -> None:
     with _lock:
         leftovers = list(_pending.values())
         _pending.clear()
-    for handle, scratch in leftovers:
-        handle.shutdown(2.0)
+    for started, scratch in leftovers:
+        if isinstance(started, EarlyKernel):
+            from nbgate.execution.early import discard
+
+            discard(started)
+        else:
+            started.shutdown(2.0)
         shutil.rmtree(scratch, ignore_errors=True)
