@@ -163,3 +163,21 @@ def run_restricted(
         cmd += ["--entrypoint", entrypoint]
     cmd += [image, *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+PROBE_SERVERS = REPO / "tests" / "probe" / "servers"
+
+
+def probe_in_image(
+    images: Images, work: Path, out: Path, start_servers: str
+) -> subprocess.CompletedProcess[str]:
+    """``nbgate probe /work/spec.yaml`` in the restricted probe container, once the shell line
+    ``start_servers`` has started its endpoints there (under --network none they must run inside
+    the container itself). Writes /out/probe.json and /out/verdict.json."""
+    script = (
+        f"{start_servers} nbgate probe /work/spec.yaml --result /out/probe.json --verdict /out/verdict.json"
+    )
+    return run_restricted(
+        images.refs["probe"], ["-c", script], entrypoint="sh",
+        volumes=[(PROBE_SERVERS, "/servers", "ro"), (work, "/work", "ro"), (out, "/out", "rw")],
+    )  # fmt: skip

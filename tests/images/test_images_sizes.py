@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from images_examples import probe_spec
-from images_support import EXECUTE_BASE, Images, image_size_mb, run_restricted, writable_dir
+from images_support import EXECUTE_BASE, Images, image_size_mb, probe_in_image, writable_dir
 from packaging.requirements import Requirement
 
 pytestmark = pytest.mark.images
@@ -33,7 +33,6 @@ HEAVY: dict[str, set[str]] = {
     "execute": {"scrapbook"},
     "compare": {"scrapbook", "pyarrow"},
 }
-PROBE_SERVERS = Path(__file__).resolve().parents[1] / "probe" / "servers"
 # Run in the probe container: wait for the two servers it started (gRPC, then HTTP).
 WAIT_FOR_SERVERS = """import time, urllib.request
 import grpc
@@ -102,15 +101,10 @@ def test_trimmed_probe_image_still_speaks_http_and_grpc(
     (work / "spec.yaml").write_text(json.dumps(spec), encoding="utf-8")
     (work / "wait.py").write_text(WAIT_FOR_SERVERS, encoding="utf-8")
     out = writable_dir(tmp_path / "out")
-    script = (
-        "python3 /servers/stdlib_v2.py 8123 & python3 /servers/grpc_v2.py 8124 & "
-        "python3 /work/wait.py && "
-        "nbgate probe /work/spec.yaml --result /out/probe.json --verdict /out/verdict.json"
+    servers = (
+        "python3 /servers/stdlib_v2.py 8123 & python3 /servers/grpc_v2.py 8124 & python3 /work/wait.py &&"
     )
-    proc = run_restricted(
-        images.refs["probe"], ["-c", script], entrypoint="sh",
-        volumes=[(PROBE_SERVERS, "/servers", "ro"), (work, "/work", "ro"), (out, "/out", "rw")],
-    )  # fmt: skip
+    proc = probe_in_image(images, work, out, servers)
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert json.loads((out / "verdict.json").read_text())["outcome"] == outcome
     [result] = json.loads((out / "probe.json").read_text())["probes"]

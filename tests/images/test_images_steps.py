@@ -17,14 +17,13 @@ from images_examples import executed_notebook, git_repo, probe_spec, tiny_notebo
 from images_support import (
     HOMES,
     Images,
+    probe_in_image,
     readable_tree,
     run_restricted,
     writable_dir,
 )
 
 pytestmark = pytest.mark.images
-
-PROBE_SERVERS = Path(__file__).resolve().parents[1] / "probe" / "servers"
 
 
 def _ok(proc: subprocess.CompletedProcess[str]) -> str:
@@ -139,16 +138,12 @@ def test_probe_image_probes_a_server_in_the_same_container(
     work.mkdir()
     probe_spec(work / "spec.yaml", 8123, model)
     out = writable_dir(tmp_path / "out")
-    script = (
+    servers = (
         "python3 /servers/stdlib_v2.py 8123 & "
         "for i in $(seq 100); do python3 -c 'import urllib.request as u; "
         'u.urlopen("http://127.0.0.1:8123/v2/health/ready")\' 2>/dev/null && break; sleep 0.1; done; '
-        "nbgate probe /work/spec.yaml --result /out/probe.json --verdict /out/verdict.json"
     )
-    proc = run_restricted(
-        images.refs["probe"], ["-c", script], entrypoint="sh",
-        volumes=[(PROBE_SERVERS, "/servers", "ro"), (work, "/work", "ro"), (out, "/out", "rw")],
-    )  # fmt: skip
+    proc = probe_in_image(images, work, out, servers)
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert json.loads((out / "verdict.json").read_text())["outcome"] == outcome
 
