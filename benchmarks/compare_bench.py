@@ -203,6 +203,7 @@ tool, golden, executed, mode = sys.argv[1:5]
 if tool == "nbgate":
     from nbgate.steps.compare import compare
     import deepdiff, numpy, PIL.Image  # imported up front: import time is not the compare's
+    PIL.Image.preinit()  # Pillow imports its format plugins on the first open: import time too
     run = lambda: compare(executed, golden)
 elif tool == "nbformat":
     import nbformat

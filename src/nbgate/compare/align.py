@@ -8,8 +8,7 @@ a bounded look-ahead (``WINDOW`` cells) over sources replaces an LCS over the wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nbgate.compare.controls import cell_source, cell_tags
 
@@ -19,8 +18,7 @@ WINDOW = 20
 _IGNORED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):  # a tuple: one per cell, built faster than a frozen dataclass
     actual: int | None  # index in the executed notebook's cells; None: removed
     golden: int | None  # index in the golden's cells; None: inserted
 
@@ -29,7 +27,7 @@ def comparable_cells(cells: list[dict[str, Any]]) -> list[int]:
     return [
         i
         for i, c in enumerate(cells)
-        if c.get("cell_type") == "code" and not (_IGNORED_TAGS & set(cell_tags(c)))
+        if c.get("cell_type") == "code" and _IGNORED_TAGS.isdisjoint(cell_tags(c))
     ]
 
 

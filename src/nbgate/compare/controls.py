@@ -74,12 +74,19 @@ def _float(tag: str, text: str, where: str) -> float:
     return value
 
 
+_NO_CONTROL = CellControl()
+
+
 def cell_control(cell: dict[str, Any], golden: dict[str, Any] | None, where: str) -> CellControl:
     """The control for one aligned pair: tags of both sides, comment markers of the executed one."""
+    tags = cell_tags(cell) + cell_tags(golden)
+    source = cell_source(cell)
+    if not tags and "#" not in source:
+        return _NO_CONTROL  # most cells: no tag, no comment line that could hold a marker
     found: dict[str, tuple[bool, str]] = {}
     rtol: float | None = None
     atol: float | None = None
-    for tag in dict.fromkeys(cell_tags(cell) + cell_tags(golden)):
+    for tag in dict.fromkeys(tags):
         if tag in _TAGS:
             key, value = _TAGS[tag]
             found[key] = (value, tag)
@@ -92,7 +99,7 @@ def cell_control(cell: dict[str, Any], golden: dict[str, Any] | None, where: str
             rtol = _float(tag, tag.split("=", 1)[1], where)
         elif tag.startswith("nbgate-atol="):
             atol = _float(tag, tag.split("=", 1)[1], where)
-    for raw in cell_source(cell).splitlines():
+    for raw in source.splitlines():
         line = raw.strip()
         if line.startswith("#"):
             marker = line.lstrip("#").strip()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,38 @@ def compare_notebooks(
     *,
     notebook: str | None = None,
     golden_name: str | None = None,
+) -> CompareResult:
+    with _cyclic_gc_paused():
+        return _compare_notebooks(executed, golden, options, notebook=notebook, golden_name=golden_name)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while comparing (restored after, also on errors).
+
+    Loading two notebooks creates hundreds of thousands of dicts and lists, which the collector
+    then counts as long-lived: the next full collection, due during the comparison, walks all of
+    them (about 50 ms for a 20 MB pair, more than the comparison of its 2,000 cells' text) to
+    free nothing, since notebooks hold no reference cycles. Paused, the comparison frees them by
+    reference counting when it returns, and a later collection no longer finds them.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _compare_notebooks(
+    executed: Path | str | dict[str, Any],
+    golden: Path | str | dict[str, Any],
+    options: CompareOptions | None,
+    *,
+    notebook: str | None,
+    golden_name: str | None,
 ) -> CompareResult:
     started = time.perf_counter()
     nb_a, name_a = load_notebook(executed, "executed")
@@ -157,9 +191,10 @@ def _compare_cell(
         diffs: list[OutputDiff] = []
     else:
         diffs = compare_outputs(outs_a, outs_g, ctx)
-    # An unexpected error already compared as an output difference is not reported twice.
-    reported = {d.output_index for d in diffs if d.kind == "error"}
-    diffs.extend(d for d in error_diffs if d.output_index not in reported)
+    if error_diffs:
+        # An unexpected error already compared as an output difference is not reported twice.
+        reported = {d.output_index for d in diffs if d.kind == "error"}
+        diffs.extend(d for d in error_diffs if d.output_index not in reported)
     return CellComparison(**base, status="mismatch" if diffs else "match", diffs=diffs)
 
 

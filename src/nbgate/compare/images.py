@@ -36,13 +36,22 @@ class ImageComparison:
 
 
 def _decode(data: Any) -> Any:
-    """An RGBA Pillow image from a base64 PNG/JPEG; ``None`` if it is not an image."""
+    """A Pillow image from a base64 PNG/JPEG, RGB when it is opaque RGB, else RGBA; ``None`` if
+    it is not an image.
+
+    Most figures are opaque RGB. Kept RGB, they skip the conversion to RGBA and the compositing
+    on white, which for an opaque image give back the same pixels (compositing blends each
+    channel on its own, and every channel value comes back unchanged at full opacity); an RGB
+    PNG with a transparent colour (``tRNS``) is not opaque and goes the RGBA way.
+    """
     from PIL import Image, UnidentifiedImageError
 
     raw = "".join(data) if isinstance(data, list) else str(data)
     try:
         blob = base64.b64decode(raw, validate=False)
         with Image.open(io.BytesIO(blob)) as img:
+            if img.mode == "RGB" and "transparency" not in img.info:
+                return img.copy()
             return img.convert("RGBA")
     except (binascii.Error, UnidentifiedImageError, OSError, ValueError):
         return None
@@ -52,7 +61,11 @@ def _decode(data: Any) -> Any:
 
 
 def _mean_abs_diff(a: Any, e: Any) -> float:
-    """Mean absolute difference over every channel of every pixel, 0-255."""
+    """Mean absolute difference over every channel of every pixel (RGBA), 0-255.
+
+    Two RGB images are opaque: their alpha channels would differ by 0, so the sum of the
+    three colour means over 4 is the same figure.
+    """
     from PIL import ImageChops, ImageStat
 
     return float(sum(ImageStat.Stat(ImageChops.difference(a, e)).mean) / 4.0)
@@ -62,6 +75,8 @@ def _on_white(x: Any) -> Any:
     """Composite on white: RGBA noise in invisible pixels is no change."""
     from PIL import Image
 
+    if x.mode == "RGB":  # opaque: compositing changes nothing
+        return x
     return Image.alpha_composite(Image.new("RGBA", x.size, (255, 255, 255, 255)), x).convert("RGB")
 
 
@@ -91,6 +106,8 @@ def compare_images(actual: Any, expected: Any, options: ImageOptions) -> ImageCo
     if a is None or e is None:
         side = "executed" if a is None else "golden"
         return ImageComparison(False, f"the {side} image cannot be decoded")
+    if a.mode != e.mode:  # one opaque RGB, one RGBA: both RGBA, as every image used to be
+        a, e = a.convert("RGBA"), e.convert("RGBA")
     size_a, size_e = a.size, e.size
     if size_a != size_e:
         return ImageComparison(

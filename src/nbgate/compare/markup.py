@@ -168,8 +168,59 @@ class _Parser(HTMLParser):
         self._row = None
 
 
+# Plain markup (pandas and Styler tables): tags with double-quoted attributes and nothing that
+# HTMLParser treats specially. ``[ \t\n\r\f]`` is the whitespace that ends HTMLParser's tag
+# names; a wider class (\s) would read "<td\x0bx>" differently.
+_SPACE = r"[ \t\n\r\f]"
+_NAME = r"[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_SIMPLE_TAG = re.compile(rf'(/?)([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:="[^"<>&]*")?)*){_SPACE}*')
+_SIMPLE_ATTR = re.compile(rf'{_SPACE}+({_NAME})(?:="([^"<>&]*)")?')
+# Elements HTMLParser parses like any other (no script/style raw text, no RCDATA).
+_SIMPLE_ELEMENTS = frozenset({
+    "div", "span", "p", "b", "i", "em", "strong", "small", "sub", "sup", "code", "br",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+})  # fmt: skip
+
+
 def parse_markup(markup: str) -> Document:
     parser = _Parser()
-    parser.feed(markup)
-    parser.close()
+    if not _feed_simple(parser, markup):
+        parser = _Parser()
+        parser.feed(markup)
+        parser.close()
     return Document(parser.tables, "\n".join(parser.tokens))
+
+
+def _feed_simple(parser: _Parser, markup: str) -> bool:
+    """Feed ``parser`` the events HTMLParser would produce, for plain markup only; ``False`` (the
+    parser half fed, to be discarded) as soon as the markup is anything else.
+
+    HTMLParser's general tokenizer costs about ten regex steps and as many Python calls per tag,
+    the bulk of comparing a table that differs. For plain markup its events are simple: the
+    text between tags as one data event each (charrefs need ``&``, excluded), ``<name attrs>``
+    as a start tag with lower-cased names and unquoted values, ``</name>`` as an end tag.
+    """
+    if "&" in markup or "\x00" in markup:
+        return False
+    chunks = markup.split("<")
+    if chunks[0]:
+        parser.handle_data(chunks[0])
+    for chunk in chunks[1:]:
+        tag, gt, data = chunk.partition(">")
+        m = _SIMPLE_TAG.fullmatch(tag) if gt else None
+        if m is None:
+            return False
+        end, name, attrs = m.group(1, 2, 3)
+        name = name.lower()
+        if name not in _SIMPLE_ELEMENTS:
+            return False
+        if not end:
+            pairs = [(a.group(1).lower(), a.group(2)) for a in _SIMPLE_ATTR.finditer(attrs)]
+            parser.handle_starttag(name, pairs)
+        elif attrs:
+            return False
+        else:
+            parser.handle_endtag(name)
+        if data:
+            parser.handle_data(data)
+    return True

@@ -6,96 +6,141 @@ Three sources, applied in this order: the rules of an nbval sanitize file (``reg
 against the raw output, as nbval applies them.
 
 Replacements are words in angle brackets without digits (``<timestamp>``): the number
-comparison never sees a volatile value.
+comparison never sees a volatile value. Each preset rule carries cheap tests that spare its
+regex pass on the texts it cannot match (:mod:`nbgate.compare.rules`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from nbgate.compare.options import PRESETS, CompareOptions, SanitizerRule
+from nbgate.compare.rules import Probe, Rule, Sanitizer
 from nbgate.errors import InputError
 
-__all__ = ["PRESET_RULES", "Sanitizer", "parse_nbval_sanitize_file", "sanitizer_for"]
+__all__ = ["PRESET_RULES", "Probe", "Rule", "Sanitizer", "parse_nbval_sanitize_file", "sanitizer_for"]
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
 _UNIT = r"(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?)"
 
-# (regex, replacement, triggers): a rule runs only on texts holding one of its trigger substrings,
-# a cheap test that spares most regex passes on the texts that need none.
-Rule = tuple[str, str, tuple[str, ...]]
+
+_DIGIT = "0123456789"
+# What the regex engine's \s matches among ASCII characters.
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 PRESET_RULES: dict[str, list[Rule]] = {
     "ansi": [
-        (r"\x1b\[[0-9;?]*[ -/]*[@-~]", "", ("\x1b",)),
-        (r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)", "", ("\x1b",)),
+        Rule(r"\x1b\[[0-9;?]*[ -/]*[@-~]", "", ("\x1b",)),
+        Rule(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)", "", ("\x1b",)),
     ],
     "timestamps": [
         # ISO 8601 and friends: 2024-01-05T12:00:00.123+00:00, 2024-01-05 12:00:00
-        (
+        Rule(
             rf"\d{{4}}-\d{{2}}-\d{{2}}[T ]{_TIME}(?:Z|[+-]\d{{2}}:?\d{{2}}|\s?[A-Z]{{3,4}}\b)?",
             "<timestamp>",
             (":",),
+            anchor=("-", 4),
         ),
-        # ctime: Mon Jan  5 12:00:00 2024
-        (rf"\b{_DAY},?\s+{_MONTH}\s+\d{{1,2}},?\s+{_TIME}(?:\s+\d{{4}})?", "<timestamp>", (":",)),
+        # ctime: Mon Jan  5 12:00:00 2024 (a time's colon, and it starts with a day name)
+        Rule(
+            rf"\b{_DAY},?\s+{_MONTH}\s+\d{{1,2}},?\s+{_TIME}(?:\s+\d{{4}})?",
+            "<timestamp>",
+            _DAYS,
+            needs=":",
+        ),
         # RFC 2822: Mon, 05 Jan 2024 12:00:00 GMT
-        (
+        Rule(
             rf"\b{_DAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_TIME}(?:\s+[A-Z]{{3}}|\s+[+-]\d{{4}})?",
             "<timestamp>",
-            (":",),
+            _DAYS,
+            needs=":",
         ),
-        (r"\b\d{4}-\d{2}-\d{2}\b", "<date>", ("-",)),
-        (r"\b\d{1,2}/\d{1,2}/\d{4}\b", "<date>", ("/",)),
-        (rf"\b{_MONTH}\s+\d{{1,2}},\s+\d{{4}}\b", "<date>", (",",)),
-        (rf"(?<![\d:]){_TIME}(?![\d:])", "<time>", (":",)),
+        Rule(r"\b\d{4}-\d{2}-\d{2}\b", "<date>", ("-",), anchor=("-", 4)),
+        Rule(r"\b\d{1,2}/\d{1,2}/\d{4}\b", "<date>", ("/",)),
+        Rule(rf"\b{_MONTH}\s+\d{{1,2}},\s+\d{{4}}\b", "<date>", _MONTHS, needs=","),
+        # A time holds a digit, a colon and two digits.
+        Rule(
+            rf"(?<![\d:]){_TIME}(?![\d:])",
+            "<time>",
+            (":",),
+            probe=Probe({"0": _DIGIT, ":": ":"}, ("0:00",)),
+        ),
     ],
     "durations": [
         # IPython %time / %timeit: "CPU times: user 1.2 ms, sys: 0 ns", "1.2 ms ± 3 µs per loop"
-        (
+        Rule(
             r"\d+(?:\.\d+)?\s?(?:ns|µs|μs|us|ms|s)\s±\s\d+(?:\.\d+)?\s?(?:ns|µs|μs|us|ms|s)",
             "<duration>",
             ("±",),
         ),
-        (r"\(mean ± std\. dev\. of \d+ runs?, [\d,]+ loops? each\)", "(<timeit>)", ("±",)),
-        (rf"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?{_UNIT}(?![\w])", "<duration>", ()),
-        (
+        Rule(r"\(mean ± std\. dev\. of \d+ runs?, [\d,]+ loops? each\)", "(<timeit>)", ("±",)),
+        # A digit, at most one space, then a unit: every unit starts with n, µ, μ, u, m, s or h
+        # (µ and μ are not ASCII: a text holding them skips the probe). Spaces dropped, one
+        # needle is one search (two spaces then pass too: the probe only has to let through
+        # every text that can match).
+        Rule(
+            rf"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?{_UNIT}(?![\w])",
+            "<duration>",
+            probe=Probe({"0": _DIGIT, "u": "nmush"}, ("0u",), drop=_ASCII_SPACE),
+        ),
+        Rule(
             r"(?<![\w.])\d+(?:\.\d+)?\s?(?:it/s|s/it|steps?/s|samples?/s|examples?/s)",
             "<rate>",
             ("/s", "s/"),
+            needs="/",
         ),
     ],
-    "memory-addresses": [(r"\b0x[0-9a-fA-F]{6,16}\b", "<address>", ("0x",))],
+    "memory-addresses": [
+        Rule(r"\b0x[0-9a-fA-F]{6,16}\b", "<address>", ("0x",), needs="x", anchor=("0x", 0)),
+    ],
     "uuids": [
-        (
+        Rule(
             r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",
             "<uuid>",
             ("-",),
+            anchor=("-", 8),
         ),
-        (r"\b[0-9a-f]{32}\b", "<uuid>", ()),
+        # 32 hex digits in a row.
+        Rule(r"\b[0-9a-f]{32}\b", "<uuid>", probe=Probe({"x": "0123456789abcdef"}, ("x" * 32,))),
     ],
     "temp-paths": [
-        (r"(?:/private)?/var/folders/[^\s'\"<>]+", "<tmp>", ("/var/folders/",)),
-        (r"/tmp/[^\s'\"<>]*", "<tmp>", ("/tmp/",)),  # noqa: S108 — a pattern matching temp paths
-        (r"[A-Za-z]:\\Users\\[^\\]+\\AppData\\Local\\Temp\\[^\s'\"<>]*", "<tmp>", ("AppData",)),
-        (r"\btmp[a-z0-9_]{6,}\b", "<tmp>", ("tmp",)),
+        Rule(r"(?:/private)?/var/folders/[^\s'\"<>]+", "<tmp>", ("/var/folders/",), needs="/"),
+        Rule(r"/tmp/[^\s'\"<>]*", "<tmp>", ("/tmp/",), needs="/"),  # noqa: S108 — matches temp paths
+        Rule(
+            r"[A-Za-z]:\\Users\\[^\\]+\\AppData\\Local\\Temp\\[^\s'\"<>]*",
+            "<tmp>",
+            ("AppData",),
+            needs="\\",
+        ),
+        Rule(r"\btmp[a-z0-9_]{6,}\b", "<tmp>", ("tmp",)),
     ],
     "matplotlib": [
-        (r"<matplotlib\.[\w.]+(?: object)? at <address>>", "<matplotlib object>", ("<matplotlib",)),
-        (r"<Figure size \d+(?:\.\d+)?x\d+(?:\.\d+)? with \d+ Axes>", "<Figure>", ("<Figure",)),
-        (r"<(?:Axes|AxesSubplot|matplotlib\.axes\.[\w.]+):[^>\n]*>", "<Axes>", ("<Axes", "<matplotlib")),
+        Rule(r"<matplotlib\.[\w.]+(?: object)? at <address>>", "<matplotlib object>", ("<matplotlib",)),
+        Rule(r"<Figure size \d+(?:\.\d+)?x\d+(?:\.\d+)? with \d+ Axes>", "<Figure>", ("<Figure",)),
+        Rule(
+            r"<(?:Axes|AxesSubplot|matplotlib\.axes\.[\w.]+):[^>\n]*>",
+            "<Axes>",
+            ("<Axes", "<matplotlib"),
+            needs=":",
+        ),
     ],
     "progress-bars": [
         # tqdm: " 45%|████▌     | 45/100 [00:01<00:02, 30.00it/s]" (after \r handling, the last state)
-        (r"\d{1,3}%\|[^|\n]*\|\s*[\d.]+[kMG]?/[\d.?]+[kMG]?\s*\[[^\]\n]*\]", "<progress>", ("%|",)),
+        Rule(
+            r"\d{1,3}%\|[^|\n]*\|\s*[\d.]+[kMG]?/[\d.?]+[kMG]?\s*\[[^\]\n]*\]",
+            "<progress>",
+            ("%|",),
+            needs="%",
+        ),
         # keras: "32/32 [==============================] - 0s 2ms/step"
-        (r"\[[=>.]{5,}\]", "[<bar>]", ("[=", "[>", "[.")),
-        (r"\bETA: \S+", "ETA: <eta>", ("ETA",)),
+        Rule(r"\[[=>.]{5,}\]", "[<bar>]", ("[=", "[>", "[."), needs="["),
+        Rule(r"\bETA: \S+", "ETA: <eta>", ("ETA",), needs=":"),
     ],
 }
 
@@ -117,33 +162,6 @@ def parse_nbval_sanitize_file(path: Path) -> list[SanitizerRule]:
     return [SanitizerRule(regex=r, replace=s) for r, s in pairs]
 
 
-class Sanitizer:
-    """A compiled list of rules; ``apply`` is pure and cheap to call on short texts."""
-
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        compiled: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
-        for regex, replace, triggers in rules:
-            try:
-                compiled.append((re.compile(regex), replace, triggers))
-            except re.error as exc:
-                raise InputError(f"sanitizer regex {regex!r} is invalid: {exc}; fix the rule") from None
-        self._rules = compiled
-
-    def apply(self, text: str) -> str:
-        for pattern, replace, triggers in self._rules:
-            if triggers:
-                for trigger in triggers:  # a plain loop: any() over a generator costs more here
-                    if trigger in text:
-                        break
-                else:
-                    continue
-            text = pattern.sub(replace, text)
-        return text
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-
 def sanitizer_for(options: CompareOptions, base_dir: Path | None = None) -> Sanitizer:
     """The sanitizer for a set of options (cached: options repeat for every cell)."""
     key = options.model_dump_json(include={"presets", "sanitizers", "sanitize_file"})
@@ -158,11 +176,11 @@ def _cached(key: str, base_dir: str) -> Sanitizer:
         path = Path(options.sanitize_file)
         if not path.is_absolute() and base_dir:
             path = Path(base_dir) / path
-        rules.extend((r.regex, r.replace, ()) for r in parse_nbval_sanitize_file(path))
+        rules.extend(Rule(r.regex, r.replace) for r in parse_nbval_sanitize_file(path))
     presets = list(options.presets)
     for item in options.sanitizers:
         if isinstance(item, SanitizerRule):
-            rules.append((item.regex, item.replace, ()))
+            rules.append(Rule(item.regex, item.replace))
         elif item not in presets:
             presets.append(item)
     # Presets in a fixed order: ANSI codes first, memory addresses before the matplotlib reprs

@@ -13,7 +13,10 @@ from __future__ import annotations
 import cmath
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import ne
 
 __all__ = [
     "NumberDiff",
@@ -23,6 +26,8 @@ __all__ = [
     "excerpt",
     "first_difference",
     "split_numbers",
+    "text_equal",
+    "texts_close",
 ]
 
 _DIGITS = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -74,12 +79,15 @@ class _Token:
 def _split(text: str) -> tuple[str, list[str]]:
     """One C-level pass: the skeleton and the numbers' literal texts (values parsed lazily)."""
     parts = _NUMBER.split(text)
-    skeleton = _MARK.join(parts[0::4])
-    numbers = [
+    return _MARK.join(parts[0::4]), _literals(parts)
+
+
+def _literals(parts: list[str]) -> list[str]:
+    """The numbers' literal texts from ``_NUMBER.split``'s parts."""
+    return [
         g1 + (g2 + "j" if g2 else "") + (g3 or "")
         for g1, g2, g3 in zip(parts[1::4], parts[2::4], parts[3::4], strict=False)
     ]
-    return skeleton, numbers
 
 
 def split_numbers(text: str) -> tuple[str, list[_Token]]:
@@ -185,6 +193,148 @@ def compare_text(
                 line = expected.count("\n", 0, starts[i]) + 1
                 result.number_diffs.append(NumberDiff(i, line, te, ta, abs_err, rel_err))
     return result
+
+
+def _numbers_close(ta: str, te: str, tol: Tolerance) -> bool:
+    """Whether one pair of number literals passes, as :func:`compare_text` decides it (through
+    :func:`_fast_close` and :func:`_close`), without computing the error figures."""
+    if ta == te:
+        return True
+    if "j" in ta or "j" in te:
+        return _close(_parse(ta), _parse(te), tol)[0]
+    if tol.exact_integers and ta.lstrip("+-").isdigit() and te.lstrip("+-").isdigit():
+        return int(ta) == int(te)  # two integer literals: _close wants equal values
+    b = float(te)
+    diff = abs(float(ta) - b)
+    if diff < math.inf:  # finite (nan compares false): neither side is nan or infinite
+        return diff <= tol.atol + tol.rtol * abs(b)
+    return _close(_parse(ta), _parse(te), tol)[0]
+
+
+# A word that is one plain decimal literal and nothing else: the number pattern splits it into
+# exactly that number with nothing around it, so two such words compare without the pattern.
+_PLAIN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def texts_close(actual: str, expected: str, tolerance: Tolerance, *, normalize: bool = True) -> bool | None:
+    """``compare_text(actual, expected, tolerance, normalize=normalize).equal`` where it can be
+    decided on the parts that differ, ``None`` where only the whole-text comparison can tell.
+
+    Exact because of *cut characters* (line break, space, ``>``, ``<``): no number contains
+    one, and the number pattern's context checks (not after a word character or dot, not before
+    one) treat one like the edge of the string. So a text cut at one is its pieces' skeletons
+    joined by it, and its numbers are its pieces' numbers in order: for two texts cut at the
+    same character, a different piece count means different skeletons, identical pieces add
+    identical skeleton parts and identical numbers (which compare_text skips), and the
+    differing pieces decide the rest. Texts are cut into lines, words, then HTML tags, and only
+    the differing pieces are looked at; a piece that is one plain decimal on both sides is that
+    number alone, so only the other pieces are split into numbers by the regex (the costly
+    step). A log whose lines differ in one float, or a table whose rows differ in a few cells,
+    costs those numbers, not the whole text.
+
+    Whitespace normalization can join pieces, so with ``normalize`` a skeleton that differs is
+    left to the whole-text comparison (``None``).
+    """
+    if actual == expected:
+        return True
+    if _MARK in actual or _MARK in expected:
+        # The marker in the text itself: equal skeletons no longer imply that each piece pairs
+        # its own numbers; the whole-text comparison decides.
+        return None
+    lines_a, lines_e = actual.split("\n"), expected.split("\n")
+    if len(lines_a) != len(lines_e):
+        return None if normalize else False
+    # The differing lines joined again by line breaks (one cut, the same pieces), cut at spaces.
+    differ = list(map(ne, lines_a, lines_e))  # map, compress: no Python step per line or word
+    words_a = "\n".join(compress(lines_a, differ)).split(" ")
+    words_e = "\n".join(compress(lines_e, differ)).split(" ")
+    if len(words_a) != len(words_e):
+        return None if normalize else False
+    differ = list(map(ne, words_a, words_e))
+    close = _words_close(list(compress(words_a, differ)), list(compress(words_e, differ)), tolerance)
+    return None if close is None and normalize else bool(close)
+
+
+def _words_close(words_a: list[str], words_e: list[str], tol: Tolerance) -> bool | None:
+    """``None`` if the words' skeletons differ, else whether every pair of numbers passes.
+
+    A word is cut at ``>``, a piece at its first ``<`` (an HTML cell's ``1.5</td``): plain
+    decimals on both sides, before the same rest, pair directly. The other pieces are split
+    together (joined by a space, a cut character), working on the split's parts directly:
+    skeleton pieces at 0, 4, 8…, each number's three groups after them; list comparisons in C
+    rather than a skeleton string and literals built in Python for every number. Numbers are
+    judged once every skeleton is known to match, so each pair is one the whole text pairs.
+    """
+    plain = _PLAIN.fullmatch
+    if all(map(plain, words_a)) and all(map(plain, words_e)):
+        return _plain_pairs_close(words_a, words_e, tol)  # words that are numbers (a log's floats)
+    pairs: list[tuple[str, str]] = []
+    other_a: list[str] = []
+    other_e: list[str] = []
+    for word_a, word_e in zip(words_a, words_e, strict=True):
+        if plain(word_a) and plain(word_e):
+            pairs.append((word_a, word_e))
+            continue
+        cells_a, cells_e = word_a.split(">"), word_e.split(">")
+        if len(cells_a) != len(cells_e):  # different skeletons: the split below tells
+            other_a.append(word_a)
+            other_e.append(word_e)
+            continue
+        differ = list(map(ne, cells_a, cells_e))
+        for a, e in zip(compress(cells_a, differ), compress(cells_e, differ), strict=True):
+            head_a, cut_a, tail_a = a.partition("<")
+            head_e, cut_e, tail_e = e.partition("<")
+            if cut_a == cut_e and tail_a == tail_e and plain(head_a) and plain(head_e):
+                pairs.append((head_a, head_e))
+            else:
+                other_a.append(a)
+                other_e.append(e)
+    if other_a:
+        pa, pe = _NUMBER.split(" ".join(other_a)), _NUMBER.split(" ".join(other_e))
+        if len(pa) != len(pe) or pa[0::4] != pe[0::4]:
+            return None
+        if any(pa[2::4]) or any(pa[3::4]) or any(pe[2::4]) or any(pe[3::4]):
+            pairs.extend(zip(_literals(pa), _literals(pe), strict=True))  # complex: full literals
+        else:
+            pairs.extend(zip(pa[1::4], pe[1::4], strict=True))  # real: the first group is all
+    return _pairs_close(pairs, tol)
+
+
+def _plain_pairs_close(words_a: list[str], words_e: list[str], tol: Tolerance) -> bool:
+    """:func:`_pairs_close` for plain decimal literals (no ``j``, no ``nan``): the checks of
+    :func:`_numbers_close` they can need, inlined (the hot loop of a log full of floats)."""
+    atol, rtol, exact = tol.atol, tol.rtol, tol.exact_integers
+    for ta, te in zip(words_a, words_e, strict=True):
+        if ta == te:
+            continue
+        if exact and ta.lstrip("+-").isdigit() and te.lstrip("+-").isdigit():
+            if int(ta) != int(te):
+                return False
+            continue
+        b = float(te)
+        diff = abs(float(ta) - b)
+        if diff < math.inf:
+            if not diff <= atol + rtol * abs(b):
+                return False
+        elif not _close(_parse(ta), _parse(te), tol)[0]:  # digits beyond the float range
+            return False
+    return True
+
+
+def _pairs_close(pairs: Iterable[tuple[str, str]], tol: Tolerance) -> bool:
+    """Whether every pair of number literals (actual, golden) passes."""
+    for ta, te in pairs:  # noqa: SIM110 — a plain loop: all() over a generator costs more
+        if ta != te and not _numbers_close(ta, te, tol):
+            return False
+    return True
+
+
+def text_equal(actual: str, expected: str, tolerance: Tolerance, *, normalize: bool = True) -> bool:
+    """``compare_text(...).equal``: piece by piece where that decides it, else the whole text."""
+    close = texts_close(actual, expected, tolerance, normalize=normalize)
+    if close is not None:
+        return close
+    return compare_text(actual, expected, tolerance, 1, normalize=normalize).equal
 
 
 def first_difference(actual: str, expected: str) -> int:
