@@ -120,9 +120,7 @@ def _exit_now(code: int) -> None:
     import contextlib
     import threading
 
-    if threading.active_count() > 1 and any(
-        not t.daemon for t in threading.enumerate() if t is not threading.current_thread()
-    ):
+    if any(not t.daemon for t in threading.enumerate() if t is not threading.current_thread()):
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -136,7 +137,7 @@ def discard(early: EarlyKernel) -> None:
         _claimable.pop(early.connection_file, None)
     if early.process.poll() is None:
         try:
-            os.killpg(early.process.pid, 9)
+            os.killpg(early.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             early.process.kill()
         early.process.wait()

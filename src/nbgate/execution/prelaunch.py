@@ -88,13 +88,9 @@ def take(notebook: Path, kernel_name: str, cwd: Path, env: Mapping[str, str]) ->
         return None
     started, scratch = entry
     if isinstance(started, EarlyKernel):
-        from nbgate.execution.early import discard
         from nbgate.execution.kernel import launch_kernel
 
-        if started.process.poll() is not None:  # died while waiting: let execute() start afresh
-            discard(started)
-            return None
-        # jupyter_client adopts it (or, if it is not what it would start, replaces it).
+        # jupyter_client adopts it, or replaces it if it died or is not what it would start.
         return launch_kernel(
             kernel_name, cwd=cwd, env=env, scratch_dir=scratch, early_connection_file=started.connection_file
         )
